@@ -1,0 +1,49 @@
+#include "cli/command.hpp"
+
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace impetus::cli {
+
+std::vector<std::unique_ptr<Command>> make_commands() {
+    std::vector<std::unique_ptr<Command>> out;
+    out.push_back(std::make_unique<ServeCommand>());
+    out.push_back(std::make_unique<ImportCommand>());
+    out.push_back(std::make_unique<ExportCommand>());
+    out.push_back(std::make_unique<DbCommand>());
+    out.push_back(std::make_unique<WorkspaceCommand>());
+    return out;
+}
+
+void add_db_option(CLI::App& app, std::string& path) {
+    app.add_option("--db", path, "SQLite database file")
+        ->default_val("impetus.db")
+        ->envname("IMPETUS_DB");
+}
+
+std::unique_ptr<Store> open_store_at(const std::string& path, bool create) {
+    StoreOptions o;
+    o.location = path;
+    o.create = create;
+    return open_store(o);
+}
+
+int exit_code_for(ErrorKind kind) noexcept {
+    switch (kind) {
+    case ErrorKind::invalid_input:
+    case ErrorKind::too_large:
+    case ErrorKind::unsupported_media: return k_exit_usage;
+    case ErrorKind::not_found: return k_exit_not_found;
+    case ErrorKind::conflict:
+    case ErrorKind::precondition: return k_exit_conflict;
+    case ErrorKind::storage:
+    case ErrorKind::io: return k_exit_storage;
+    case ErrorKind::forbidden: return k_exit_failure;
+    case ErrorKind::internal: return k_exit_internal;
+    }
+    return k_exit_internal;
+}
+
+} // namespace impetus::cli

@@ -1,0 +1,96 @@
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+#include "exports/exports.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace impetus::cli {
+
+void ExportCommand::setup(CLI::App& parent) {
+    m_app = parent.add_subcommand("export", "Export the spaces of a workspace as GeoJSON or CSV");
+    add_db_option(*m_app, m_db);
+    m_app->add_option("--workspace,-w", m_workspace, "Workspace slug")->required();
+    m_app->add_option("--format", m_format, "geojson or csv")
+        ->check(CLI::IsMember({"geojson", "csv"}))
+        ->default_val("geojson");
+    m_app->add_option("--output,-o", m_output, "File to write (default: standard output)");
+    m_app->add_option("--status", m_status, "Only these statuses (repeatable)")->delimiter(',');
+    m_app->add_option("--kind", m_kind, "Only these kinds (repeatable)")->delimiter(',');
+    m_app->add_option("--bbox", m_bbox, "MINLON,MINLAT,MAXLON,MAXLAT");
+    m_app->add_option("--q", m_text, "Words in name, address or notes");
+}
+
+int ExportCommand::run() {
+    auto store = open_store_at(m_db, false);
+    auto ws = store->workspace_by_slug(m_workspace);
+    if (!ws) {
+        throw Error(ErrorKind::not_found, "workspace '" + m_workspace + "' not found",
+                    "list workspaces with: impetus workspace list");
+    }
+    SpaceQuery q;
+    q.workspace_id = ws->id;
+    FieldErrors errors;
+    for (const auto& s : m_status) {
+        if (auto v = parse_enum<SpaceStatus>(s)) q.statuses.insert(*v);
+        else errors.add("--status", "'" + s + "' is not one of " + enum_choices<SpaceStatus>());
+    }
+    for (const auto& k : m_kind) {
+        if (auto v = parse_enum<SpaceKind>(k)) q.kinds.insert(*v);
+        else errors.add("--kind", "'" + k + "' is not one of " + enum_choices<SpaceKind>());
+    }
+    if (!m_bbox.empty()) {
+        std::vector<double> v;
+        std::stringstream ss(m_bbox);
+        std::string part;
+        while (std::getline(ss, part, ',')) {
+            try {
+                v.push_back(std::stod(part));
+            } catch (const std::exception&) {
+                v.clear();
+                break;
+            }
+        }
+        if (v.size() != 4 || v[0] > v[2] || v[1] > v[3]) {
+            errors.add("--bbox", "must be MINLON,MINLAT,MAXLON,MAXLAT");
+        } else {
+            q.bbox = BBox{v[0], v[1], v[2], v[3]};
+        }
+    }
+    if (!m_text.empty()) q.text = m_text;
+    errors.throw_if_any("invalid export filters");
+
+    auto slug = [&](Id) { return ws->slug; };
+    std::string out;
+    std::size_t n = m_format == "csv" ? exports::write_csv(*store, q, slug, out)
+                                      : exports::write_geojson(*store, q, slug, out);
+    if (m_output.empty() || m_output == "-") {
+        std::cout << out;
+        std::cout.flush();
+    } else {
+        // Written beside the target and renamed: never half a file under the final name.
+        std::filesystem::path tmp = m_output + ".part";
+        {
+            std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+            f << out;
+            if (!f) {
+                throw Error(ErrorKind::io, "cannot write " + m_output,
+                            "check the folder exists and is writable");
+            }
+        }
+        std::error_code ec;
+        std::filesystem::rename(tmp, m_output, ec);
+        if (ec) {
+            std::filesystem::remove(tmp, ec);
+            throw Error(ErrorKind::io, "cannot write " + m_output, "check the folder");
+        }
+        std::cerr << n << " spaces written to " << m_output << "\n";
+    }
+    return k_exit_ok;
+}
+
+} // namespace impetus::cli

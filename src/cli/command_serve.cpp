@@ -1,0 +1,78 @@
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+#include "http/app.hpp"
+#include "http/server.hpp"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <iostream>
+#include <unistd.h>
+
+namespace impetus::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The built interface next to the program (build/.. /web/dist) or in the working directory.
+std::string find_web_root() {
+    std::error_code ec;
+    auto exe = fs::read_symlink("/proc/self/exe", ec);
+    std::vector<fs::path> candidates{"web/dist"};
+    if (!ec) {
+        for (auto p = exe.parent_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) {
+            candidates.push_back(p / "web" / "dist");
+            candidates.push_back(p / "share" / "impetus" / "web");
+        }
+    }
+    for (const auto& c : candidates) {
+        if (fs::exists(c / "index.html", ec)) return fs::absolute(c, ec).string();
+    }
+    return {};
+}
+
+} // namespace
+
+void ServeCommand::setup(CLI::App& parent) {
+    m_app = parent.add_subcommand("serve", "Run the HTTP server (REST API, OGC API, interface)");
+    add_db_option(*m_app, m_db);
+    m_app->add_option("--listen", m_listen, "Address to listen on, HOST:PORT (port 0: any)")
+        ->default_val("127.0.0.1:8080");
+    m_app->add_option("--web-root", m_web_root,
+                      "Folder of the built web interface (default: web/dist when present)");
+    m_app->add_option("--threads", m_threads, "Worker threads (default: 2 per core, at least 4)");
+    m_app->add_option("--log-level", m_log_level, "trace, debug, info, warn or error")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
+        ->default_val("info");
+}
+
+int ServeCommand::run() {
+    spdlog::set_level(spdlog::level::from_str(m_log_level));
+    auto [host, port] = http::parse_listen(m_listen);
+    auto store = open_store_at(m_db, true);
+    http::AppOptions app_options;
+    app_options.web_root = m_web_root.empty() ? find_web_root() : m_web_root;
+    if (!m_web_root.empty() && !fs::exists(fs::path(m_web_root) / "index.html")) {
+        throw Error(ErrorKind::not_found, "no index.html in " + m_web_root,
+                    "build the interface first (see README), or leave out --web-root");
+    }
+    http::App app(*store, app_options);
+    http::ServerOptions so;
+    so.host = host;
+    so.port = port;
+    so.threads = m_threads;
+    http::Server server(app, so);
+    server.start();
+    const std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    // Scripts and tests read this line to learn the port.
+    std::cout << "Impetus listening on http://" << shown << ":" << server.port() << std::endl;
+    spdlog::info("database {}; interface {}", m_db,
+                 app_options.web_root.empty() ? "not built" : app_options.web_root.string());
+    server.run(true);
+    spdlog::info("stopped");
+    return k_exit_ok;
+}
+
+} // namespace impetus::cli

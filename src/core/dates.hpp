@@ -1,0 +1,30 @@
+#pragma once
+
+// Calendar dates (ISO 8601 YYYY-MM-DD) and UTC timestamps (RFC 3339, "Z" suffix).
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace impetus {
+
+// Accepts YYYY-MM-DD only, with a real calendar day. Returns the canonical spelling.
+std::optional<std::string> parse_iso_date(std::string_view text);
+
+// Accepts DD/MM/YYYY (also D/M/YYYY), as UK spreadsheets write dates.
+std::optional<std::string> parse_dmy_date(std::string_view text);
+
+// Accepts either of the above, after trimming white space.
+std::optional<std::string> parse_date_lenient(std::string_view text);
+
+// Accepts an RFC 3339 date-time (2024-05-01T10:00:00Z, with optional fraction and offset) and
+// returns it normalised to UTC with a "Z" suffix.
+std::optional<std::string> parse_rfc3339(std::string_view text);
+
+// The current time in UTC, millisecond precision: 2026-11-29T03:14:42.123Z
+std::string now_utc();
+
+// Today in UTC as YYYY-MM-DD.
+std::string today_utc();
+
+} // namespace impetus

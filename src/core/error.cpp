@@ -1,0 +1,40 @@
+#include "core/error.hpp"
+
+namespace impetus {
+
+const char* to_string(ErrorKind kind) noexcept {
+    switch (kind) {
+    case ErrorKind::invalid_input: return "invalid_input";
+    case ErrorKind::not_found: return "not_found";
+    case ErrorKind::conflict: return "conflict";
+    case ErrorKind::precondition: return "precondition";
+    case ErrorKind::too_large: return "too_large";
+    case ErrorKind::unsupported_media: return "unsupported_media";
+    case ErrorKind::forbidden: return "forbidden";
+    case ErrorKind::storage: return "storage";
+    case ErrorKind::io: return "io";
+    case ErrorKind::internal: return "internal";
+    }
+    return "internal";
+}
+
+Error::Error(ErrorKind kind, const std::string& message, std::string hint,
+             std::vector<FieldError> fields)
+    : std::runtime_error(message), m_kind(kind), m_hint(std::move(hint)),
+      m_fields(std::move(fields)) {}
+
+void FieldErrors::add(std::string field, std::string message) {
+    m_errors.push_back({std::move(field), std::move(message)});
+}
+
+void FieldErrors::throw_if_any(const std::string& what) const {
+    if (m_errors.empty()) {
+        return;
+    }
+    std::string msg = what + ": " + std::to_string(m_errors.size()) + " invalid field" +
+                      (m_errors.size() == 1 ? "" : "s");
+    throw Error(ErrorKind::invalid_input, msg, "correct the fields listed and try again",
+                m_errors);
+}
+
+} // namespace impetus

@@ -1,0 +1,60 @@
+#include "core/model.hpp"
+
+#include <algorithm>
+
+namespace impetus {
+
+namespace {
+
+using S = SpaceStatus;
+
+struct Edge {
+    S from;
+    S to;
+};
+
+// The lifecycle as one table. Forward steps follow the life of a temporary use; a use that
+// falls through goes back to `available`; any live status may leave through the exits.
+constexpr Edge k_edges[] = {
+    {S::reported, S::verified},    {S::reported, S::withdrawn},   {S::reported, S::demolished},
+    {S::reported, S::redeveloped}, {S::reported, S::ended},
+
+    {S::verified, S::available},   {S::verified, S::withdrawn},   {S::verified, S::demolished},
+    {S::verified, S::redeveloped}, {S::verified, S::ended},
+
+    {S::available, S::allocated},  {S::available, S::withdrawn},  {S::available, S::demolished},
+    {S::available, S::redeveloped}, {S::available, S::ended},
+
+    {S::allocated, S::in_use},     {S::allocated, S::available},  {S::allocated, S::withdrawn},
+
+    {S::in_use, S::ended},         {S::in_use, S::available},
+
+    // After a use ends the space can be offered again, or leave the inventory.
+    {S::ended, S::available},      {S::ended, S::redeveloped},    {S::ended, S::demolished},
+
+    // A withdrawn offer may come back.
+    {S::withdrawn, S::verified},   {S::withdrawn, S::available},
+};
+
+} // namespace
+
+bool transition_allowed(SpaceStatus from, SpaceStatus to) noexcept {
+    return std::any_of(std::begin(k_edges), std::end(k_edges),
+                       [&](const Edge& e) { return e.from == from && e.to == to; });
+}
+
+std::vector<SpaceStatus> allowed_transitions(SpaceStatus from) {
+    std::vector<SpaceStatus> out;
+    for (const auto& e : k_edges) {
+        if (e.from == from) {
+            out.push_back(e.to);
+        }
+    }
+    return out;
+}
+
+bool is_terminal(SpaceStatus status) noexcept {
+    return status == S::redeveloped || status == S::demolished;
+}
+
+} // namespace impetus

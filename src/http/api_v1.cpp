@@ -1,0 +1,369 @@
+// REST API under /api/v1: workspaces, organisations, spaces (with status transitions and
+// history), exports and imports. Every route is listed in the OpenAPI document (openapi.json);
+// a test keeps the two in step.
+
+#include "core/doc_reader.hpp"
+#include "core/error.hpp"
+#include "core/records_json.hpp"
+#include "exports/exports.hpp"
+#include "geo/space_json.hpp"
+#include "http/query_params.hpp"
+#include "http/routes.hpp"
+#include "importers/import.hpp"
+
+#include <cmath>
+#include <map>
+#include <memory>
+
+namespace impetus::http {
+
+using nlohmann::json;
+
+namespace {
+
+json page_links(const Request& req, std::size_t offset, std::size_t limit, std::size_t returned,
+                std::optional<std::size_t> total) {
+    json links = json::array();
+    const std::string base = req.base_url + req.path + "?";
+    links.push_back({{"rel", "self"}, {"href", base + req.query}, {"type", "application/json"}});
+    bool more = total ? offset + returned < *total : returned == limit;
+    if (more) {
+        links.push_back({{"rel", "next"},
+                         {"href", base + with_param(req.query, "offset",
+                                                    std::to_string(offset + limit))},
+                         {"type", "application/json"}});
+    }
+    if (offset > 0) {
+        links.push_back(
+            {{"rel", "prev"},
+             {"href", base + with_param(req.query, "offset",
+                                        std::to_string(offset > limit ? offset - limit : 0))},
+             {"type", "application/json"}});
+    }
+    return links;
+}
+
+// Reads the filters of a space list; `global` lists accept workspace=SLUG.
+SpaceQuery space_query(Services& s, const Request& req, std::optional<Id> workspace_id,
+                       bool paged) {
+    QueryParams params(req.query);
+    FieldErrors errors;
+    SpaceQuery q = read_space_query(params, QueryStyle::rest, errors);
+    if (!workspace_id) {
+        if (auto slug = params.get("workspace", errors)) {
+            auto w = s.store.workspace_by_slug(*slug);
+            if (!w) {
+                errors.add("workspace", "no workspace '" + *slug + "'");
+            } else {
+                workspace_id = w->id;
+            }
+        }
+    }
+    if (!paged) {
+        params.mark_used("limit");
+        params.mark_used("offset");
+    }
+    reject_unused(params, errors);
+    errors.throw_if_any("invalid query");
+    q.workspace_id = workspace_id;
+    return q;
+}
+
+Response list_spaces(Services& s, const Request& req, std::optional<Id> workspace_id) {
+    SpaceQuery q = space_query(s, req, workspace_id, true);
+    SpacePage page = s.store.list_spaces(q);
+    json items = json::array();
+    for (std::size_t i = 0; i < page.items.size(); ++i) {
+        json j = geo::space_to_json(page.items[i]);
+        if (q.near) j["distance_m"] = std::round(page.distances_m[i] * 10.0) / 10.0;
+        items.push_back(std::move(j));
+    }
+    json body{{"items", std::move(items)},
+              {"total", page.total ? json(*page.total) : json(nullptr)},
+              {"limit", q.limit},
+              {"offset", q.offset}};
+    body["links"] = page_links(req, q.offset, q.limit, page.items.size(), page.total);
+    return json_response(200, body);
+}
+
+Response space_response(int status, const Space& sp, const Request& req, const Workspace& w) {
+    Response r = json_response(status, geo::space_to_json(sp));
+    r.headers["ETag"] = version_etag(sp.version);
+    if (status == 201) {
+        r.headers["Location"] = req.base_url + "/api/v1/workspaces/" + w.slug + "/spaces/" +
+                                std::to_string(sp.id);
+    }
+    return r;
+}
+
+Space require_space(Store& store, const Workspace& w, const std::string& id_text) {
+    Id id = path_id(id_text, "space");
+    auto sp = store.space(w.id, id);
+    if (!sp) {
+        throw Error(ErrorKind::not_found,
+                    "space " + std::to_string(id) + " not found in workspace " + w.slug);
+    }
+    return *sp;
+}
+
+bool read_flag(QueryParams& params, const char* key, FieldErrors& errors) {
+    auto v = params.get(key, errors);
+    if (!v) return false;
+    if (*v == "true" || *v == "1" || v->empty()) return true;
+    if (*v == "false" || *v == "0") return false;
+    errors.add(key, "must be true or false");
+    return false;
+}
+
+exports::SlugOf slug_lookup(Store& store) {
+    auto cache = std::make_shared<std::map<Id, std::string>>();
+    return [&store, cache](Id id) -> std::string {
+        auto it = cache->find(id);
+        if (it != cache->end()) return it->second;
+        auto w = store.workspace_by_id(id);
+        return (*cache)[id] = w ? w->slug : std::string();
+    };
+}
+
+} // namespace
+
+void add_api_v1_routes(Router& router, Services& s) {
+    router.add("GET", "/api/v1", "getApiIndex", [](Context& ctx) {
+        const auto& b = ctx.request.base_url;
+        json j{{"title", "Impetus API"},
+               {"version", "v1"},
+               {"links",
+                {{{"rel", "service-desc"},
+                  {"href", b + "/api/v1/openapi.json"},
+                  {"type", "application/vnd.oai.openapi+json;version=3.0"}},
+                 {{"rel", "workspaces"}, {"href", b + "/api/v1/workspaces"}},
+                 {{"rel", "spaces"}, {"href", b + "/api/v1/spaces"}},
+                 {{"rel", "ogc-features"}, {"href", b + "/ogc"}}}}};
+        return json_response(200, j);
+    });
+
+    router.add("GET", "/api/v1/health", "getHealth", [&s](Context&) {
+        json j{{"status", "ok"}, {"schema_version", s.store.schema_version()}};
+        return json_response(200, j);
+    });
+
+    // -- workspaces
+    router.add("GET", "/api/v1/workspaces", "listWorkspaces", [&s](Context&) {
+        json items = json::array();
+        for (const auto& w : s.store.list_workspaces()) items.push_back(to_json(w));
+        return json_response(200, json{{"items", items}, {"total", items.size()}});
+    });
+    router.add("POST", "/api/v1/workspaces", "createWorkspace", [&s](Context& ctx) {
+        Workspace w = s.store.create_workspace(read_workspace(read_json_body(ctx.request)));
+        Response r = json_response(201, to_json(w));
+        r.headers["Location"] = ctx.request.base_url + "/api/v1/workspaces/" + w.slug;
+        return r;
+    });
+    router.add("GET", "/api/v1/workspaces/{workspace}", "getWorkspace", [&s](Context& ctx) {
+        return json_response(200, to_json(require_workspace(s.store, ctx.param("workspace"))));
+    });
+    router.add("PATCH", "/api/v1/workspaces/{workspace}", "updateWorkspace", [&s](Context& ctx) {
+        Workspace cur = require_workspace(s.store, ctx.param("workspace"));
+        json patch = read_json_body(ctx.request);
+        Workspace next = read_workspace(merge_patch(writable_json(cur), patch));
+        return json_response(200, to_json(s.store.update_workspace(cur.id, next)));
+    });
+
+    // -- organisations
+    const std::string orgs = "/api/v1/workspaces/{workspace}/organisations";
+    router.add("GET", orgs, "listOrganisations", [&s](Context& ctx) {
+        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        QueryParams params(ctx.request.query);
+        FieldErrors errors;
+        SpaceQuery paging = read_space_query(params, QueryStyle::rest, errors); // limit, offset
+        reject_unused(params, errors);
+        errors.throw_if_any("invalid query");
+        std::size_t total = 0;
+        json items = json::array();
+        for (const auto& o :
+             s.store.list_organisations(w.id, paging.limit, paging.offset, &total)) {
+            items.push_back(to_json(o));
+        }
+        json body{{"items", items}, {"total", total}, {"limit", paging.limit},
+                  {"offset", paging.offset}};
+        body["links"] = page_links(ctx.request, paging.offset, paging.limit, items.size(), total);
+        return json_response(200, body);
+    });
+    router.add("POST", orgs, "createOrganisation", [&s](Context& ctx) {
+        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Organisation o = s.store.create_organisation(w.id,
+                                                     read_organisation(read_json_body(ctx.request)));
+        Response r = json_response(201, to_json(o));
+        r.headers["Location"] = ctx.request.base_url + "/api/v1/workspaces/" + w.slug +
+                                "/organisations/" + std::to_string(o.id);
+        return r;
+    });
+    auto require_org = [&s](Context& ctx, const Workspace& w) {
+        Id id = path_id(ctx.param("id"), "organisation");
+        auto o = s.store.organisation(w.id, id);
+        if (!o) {
+            throw Error(ErrorKind::not_found, "organisation " + std::to_string(id) +
+                                                  " not found in workspace " + w.slug);
+        }
+        return *o;
+    };
+    router.add("GET", orgs + "/{id}", "getOrganisation", [&s, require_org](Context& ctx) {
+        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        return json_response(200, to_json(require_org(ctx, w)));
+    });
+    router.add("PATCH", orgs + "/{id}", "updateOrganisation", [&s, require_org](Context& ctx) {
+        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Organisation cur = require_org(ctx, w);
+        json patch = read_json_body(ctx.request);
+        Organisation next = read_organisation(merge_patch(writable_json(cur), patch));
+        return json_response(200, to_json(s.store.update_organisation(w.id, cur.id, next)));
+    });
+
+    // -- spaces
+    router.add("GET", "/api/v1/spaces", "listAllSpaces",
+               cached(s, [&s](Context& ctx) { return list_spaces(s, ctx.request, std::nullopt); }));
+
+    const std::string spaces = "/api/v1/workspaces/{workspace}/spaces";
+    router.add("GET", spaces, "listSpaces", cached(s, [&s](Context& ctx) {
+                   Workspace w = require_workspace(s.store, ctx.param("workspace"));
+                   return list_spaces(s, ctx.request, w.id);
+               }));
+    router.add("POST", spaces, "createSpace", [&s](Context& ctx) {
+        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        json body = read_json_body(ctx.request);
+        // The initial status may be given (an officer entering a known vacant space);
+        // everything else goes through the lifecycle.
+        FieldErrors errors;
+        SpaceStatus status = SpaceStatus::reported;
+        std::string reason = "created";
+        json flat = geo::flatten_feature(body);
+        if (flat.is_object()) {
+            if (auto it = flat.find("status"); it != flat.end() && !it->is_null()) {
+                auto st = it->is_string() ? parse_enum<SpaceStatus>(it->get<std::string>())
+                                          : std::nullopt;
+                if (!st) {
+                    errors.add("/status", "must be one of " + enum_choices<SpaceStatus>());
+                } else {
+                    status = *st;
+                }
+            }
+            if (auto it = flat.find("status_reason"); it != flat.end() && !it->is_null()) {
+                if (!it->is_string()) {
+                    errors.add("/status_reason", "must be a string");
+                } else {
+                    reason = it->get<std::string>();
+                }
+            }
+        }
+        SpaceFields f;
+        try {
+            f = geo::read_space_fields(body, {"status", "status_reason"});
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::invalid_input) throw;
+            for (const auto& fe : e.fields()) errors.add(fe.field, fe.message);
+        }
+        errors.throw_if_any("invalid space");
+        Space sp = s.store.create_space(w.id, f, status, reason);
+        return space_response(201, sp, ctx.request, w);
+    });
+    router.add("GET", spaces + "/{id}", "getSpace", [&s](Context& ctx) {
+        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Space sp = require_space(s.store, w, ctx.param("id"));
+        if (auto inm = ctx.request.header("If-None-Match"); inm && *inm == version_etag(sp.version)) {
+            Response r;
+            r.status = 304;
+            r.headers["ETag"] = *inm;
+            return r;
+        }
+        return space_response(200, sp, ctx.request, w);
+    });
+    router.add("PATCH", spaces + "/{id}", "updateSpace", [&s](Context& ctx) {
+        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Space cur = require_space(s.store, w, ctx.param("id"));
+        json patch = read_json_body(ctx.request);
+        if (!patch.is_object()) {
+            throw Error(ErrorKind::invalid_input, "a patch is a JSON object (RFC 7396)");
+        }
+        if (patch.contains("status")) {
+            throw Error(ErrorKind::invalid_input, "the status changes through transitions",
+                        "POST {\"to\": ..., \"reason\": ...} to the space's /transitions",
+                        {{"/status", "is changed through /transitions"}});
+        }
+        SpaceFields next =
+            geo::read_space_fields(merge_patch(geo::space_writable_json(cur.fields),
+                                               geo::flatten_feature(patch)));
+        Space sp = s.store.update_space(w.id, cur.id, next, if_match_version(ctx.request));
+        return space_response(200, sp, ctx.request, w);
+    });
+    router.add("POST", spaces + "/{id}/transitions", "transitionSpace", [&s](Context& ctx) {
+        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Space cur = require_space(s.store, w, ctx.param("id"));
+        json body = read_json_body(ctx.request);
+        FieldErrors errors;
+        DocReader r(body, "", errors);
+        r.reject_unknown({"to", "reason"});
+        auto to = r.enumeration<SpaceStatus>("to", true);
+        auto reason = r.string("reason", true, 2000);
+        errors.throw_if_any("invalid transition");
+        Space sp = s.store.transition_space(w.id, cur.id, *to, *reason,
+                                            if_match_version(ctx.request));
+        return space_response(200, sp, ctx.request, w);
+    });
+    router.add("GET", spaces + "/{id}/history", "getSpaceHistory", [&s](Context& ctx) {
+        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Space sp = require_space(s.store, w, ctx.param("id"));
+        json items = json::array();
+        for (const auto& c : s.store.space_history(w.id, sp.id)) items.push_back(to_json(c));
+        return json_response(200, json{{"items", items}, {"total", items.size()}});
+    });
+
+    // -- exports (the same filters as the list, every match)
+    router.add("GET", spaces + ".geojson", "exportSpacesGeoJson", cached(s, [&s](Context& ctx) {
+                   Workspace w = require_workspace(s.store, ctx.param("workspace"));
+                   SpaceQuery q = space_query(s, ctx.request, w.id, false);
+                   std::string out;
+                   exports::write_geojson(s.store, q, slug_lookup(s.store), out);
+                   Response r = Response::json(200, std::move(out), "application/geo+json");
+                   r.headers["Content-Disposition"] =
+                       "attachment; filename=\"" + w.slug + "-spaces.geojson\"";
+                   return r;
+               }));
+    router.add("GET", spaces + ".csv", "exportSpacesCsv", cached(s, [&s](Context& ctx) {
+                   Workspace w = require_workspace(s.store, ctx.param("workspace"));
+                   SpaceQuery q = space_query(s, ctx.request, w.id, false);
+                   std::string out;
+                   exports::write_csv(s.store, q, slug_lookup(s.store), out);
+                   Response r = Response::text(200, std::move(out), "text/csv; charset=utf-8");
+                   r.headers["Content-Disposition"] =
+                       "attachment; filename=\"" + w.slug + "-spaces.csv\"";
+                   return r;
+               }));
+
+    // -- imports: the file is the raw request body
+    router.add("POST", "/api/v1/workspaces/{workspace}/imports", "importSpaces", [&s](Context& ctx) {
+        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        QueryParams params(ctx.request.query);
+        FieldErrors errors;
+        importers::ImportOptions opt;
+        if (auto f = params.get("format", errors)) {
+            opt.format = parse_enum<importers::ImportFormat>(*f);
+            if (!opt.format) {
+                errors.add("format", "must be one of " + enum_choices<importers::ImportFormat>());
+            }
+        }
+        opt.strict = read_flag(params, "strict", errors);
+        opt.dry_run = read_flag(params, "dry_run", errors);
+        opt.source = params.get("source", errors);
+        opt.file_name = params.get("file_name", errors).value_or("upload");
+        reject_unused(params, errors);
+        errors.throw_if_any("invalid import request");
+        if (ctx.request.body.empty()) {
+            throw Error(ErrorKind::invalid_input, "the request body is empty",
+                        "send the file's bytes as the body");
+        }
+        auto report = importers::run_import(s.store, w.id, ctx.request.body, opt);
+        return json_response(200, importers::to_json(report));
+    });
+}
+
+} // namespace impetus::http

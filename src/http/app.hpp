@@ -1,0 +1,44 @@
+#pragma once
+
+// The web application: every route of the REST API, the OGC API, the OpenAPI document and the
+// static user interface, over one store. Transport-free: Server feeds it Requests.
+
+#include "http/message.hpp"
+#include "http/router.hpp"
+#include "store/store.hpp"
+
+#include <filesystem>
+#include <memory>
+
+namespace impetus::http {
+
+struct AppOptions {
+    std::filesystem::path web_root;           // built user interface; empty: none
+    std::size_t max_json_body = 1 << 20;      // 1 MiB
+    std::size_t max_import_body = 64u << 20;  // 64 MiB
+    std::size_t cache_bytes = 64u << 20;      // rendered GET responses kept in memory
+    std::string title = "Impetus";
+};
+
+class ResponseCache;
+struct Services;
+
+class App {
+public:
+    App(Store& store, AppOptions options);
+    ~App();
+
+    Response handle(const Request& request) const;
+    const Router& router() const noexcept { return m_router; }
+    // The largest request body accepted for this request line.
+    std::size_t body_limit(std::string_view method, std::string_view path) const;
+
+private:
+    Store& m_store;
+    AppOptions m_options;
+    std::unique_ptr<ResponseCache> m_cache;
+    std::unique_ptr<Services> m_services; // handlers keep references to it
+    Router m_router;
+};
+
+} // namespace impetus::http

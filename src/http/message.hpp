@@ -1,0 +1,52 @@
+#pragma once
+
+// HTTP messages as the handlers see them: independent of the transport (Boost.Beast), so the
+// router and handlers can be tested without sockets.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace impetus::http {
+
+struct CaseLess {
+    bool operator()(std::string_view a, std::string_view b) const noexcept;
+};
+
+using Headers = std::map<std::string, std::string, CaseLess>;
+
+struct Request {
+    std::string method;        // upper case; HEAD is dispatched as GET and its body dropped
+    std::string target;        // as received: path and query
+    std::string path;          // path without the query, still percent-encoded
+    std::string query;         // raw query string without '?'
+    Headers headers;
+    std::string body;
+    std::string remote_address;
+
+    std::optional<std::string> header(std::string_view name) const;
+    // Scheme, host and port the client used, for absolute links (Host header, or the listen
+    // address when absent).
+    std::string base_url;
+};
+
+struct Response {
+    int status = 200;
+    Headers headers;
+    std::string body;
+
+    static Response json(int status, std::string body,
+                         std::string content_type = "application/json");
+    static Response text(int status, std::string body, std::string content_type);
+    static Response redirect(int status, const std::string& location);
+    static Response no_content();
+};
+
+// "%2F" -> "/", and '+' -> ' ' when `plus_is_space` (query strings).
+std::string url_decode(std::string_view in, bool plus_is_space);
+std::string url_encode(std::string_view in);
+
+} // namespace impetus::http

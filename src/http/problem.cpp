@@ -1,0 +1,74 @@
+#include "http/problem.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace impetus::http {
+
+int status_for(ErrorKind kind) noexcept {
+    switch (kind) {
+    case ErrorKind::invalid_input: return 400;
+    case ErrorKind::not_found: return 404;
+    case ErrorKind::conflict: return 409;
+    case ErrorKind::precondition: return 412;
+    case ErrorKind::too_large: return 413;
+    case ErrorKind::unsupported_media: return 415;
+    case ErrorKind::forbidden: return 403;
+    case ErrorKind::storage: return 503;
+    case ErrorKind::io: return 500;
+    case ErrorKind::internal: return 500;
+    }
+    return 500;
+}
+
+namespace {
+
+const char* title_for(int status) {
+    switch (status) {
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 409: return "Conflict";
+    case 412: return "Precondition Failed";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 403: return "Forbidden";
+    case 503: return "Service Unavailable";
+    default: return "Internal Server Error";
+    }
+}
+
+} // namespace
+
+Response problem(int status, const std::string& title, const std::string& detail,
+                 const std::string& instance, const std::string& hint,
+                 const std::vector<FieldError>& fields) {
+    nlohmann::json j{{"type", "about:blank"},
+                     {"title", title.empty() ? title_for(status) : title},
+                     {"status", status},
+                     {"detail", detail}};
+    if (!instance.empty()) j["instance"] = instance;
+    if (!hint.empty()) j["hint"] = hint;
+    if (!fields.empty()) {
+        auto& errs = j["errors"] = nlohmann::json::array();
+        for (const auto& f : fields) {
+            // JSON Pointers into the body start with '/'; anything else names a parameter.
+            const bool pointer = f.field.empty() || f.field.front() == '/';
+            errs.push_back({{pointer ? "pointer" : "parameter", f.field}, {"detail", f.message}});
+        }
+    }
+    return Response::json(status, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                          "application/problem+json");
+}
+
+Response problem(const Error& e, const std::string& instance) {
+    const int status = status_for(e.kind());
+    // Internal details stay in the log; the client gets a stable sentence.
+    if (status >= 500 && e.kind() != ErrorKind::storage) {
+        return problem(status, "", "the server could not complete the request", instance);
+    }
+    return problem(status, "", e.what(), instance, e.hint(), e.fields());
+}
+
+} // namespace impetus::http

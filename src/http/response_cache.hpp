@@ -1,0 +1,31 @@
+#pragma once
+
+// Rendered GET responses, kept while the store's data generation stays the same. Any write
+// anywhere empties it: simple and always correct.
+
+#include "http/message.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+
+namespace impetus::http {
+
+class ResponseCache {
+public:
+    explicit ResponseCache(std::size_t max_bytes) : m_max_bytes(max_bytes) {}
+
+    std::optional<Response> get(const std::string& key, std::uint64_t generation) const;
+    void put(const std::string& key, std::uint64_t generation, const Response& response);
+
+private:
+    std::size_t m_max_bytes;
+    mutable std::shared_mutex m_mutex;
+    std::uint64_t m_generation = 0;
+    std::size_t m_bytes = 0;
+    std::unordered_map<std::string, Response> m_entries;
+};
+
+} // namespace impetus::http

@@ -1,0 +1,108 @@
+#include "http/router.hpp"
+
+#include "core/error.hpp"
+#include "http/problem.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace impetus::http {
+
+namespace {
+
+std::vector<std::string> split_path(std::string_view path) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    if (!path.empty() && path.front() == '/') start = 1;
+    while (start <= path.size()) {
+        auto slash = path.find('/', start);
+        if (slash == std::string_view::npos) {
+            out.emplace_back(path.substr(start));
+            break;
+        }
+        out.emplace_back(path.substr(start, slash - start));
+        start = slash + 1;
+    }
+    return out;
+}
+
+bool match(const Route& r, const std::vector<std::string>& segs, PathParams& params) {
+    if (r.segments.size() != segs.size()) return false;
+    params.clear();
+    for (std::size_t i = 0; i < segs.size(); ++i) {
+        const auto& p = r.segments[i];
+        if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+            if (segs[i].empty()) return false;
+            params.emplace_back(p.substr(1, p.size() - 2), url_decode(segs[i], false));
+        } else if (p != segs[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+const std::string& Context::param(std::string_view name) const {
+    for (const auto& [k, v] : params) {
+        if (k == name) return v;
+    }
+    throw Error(ErrorKind::internal, "route has no parameter " + std::string(name));
+}
+
+void Router::add(std::string method, std::string pattern, std::string operation_id,
+                 Handler handler) {
+    Route r{std::move(method), std::move(pattern), std::move(operation_id), std::move(handler), {}};
+    r.segments = split_path(r.pattern);
+    m_routes.push_back(std::move(r));
+}
+
+Response Router::dispatch(const Request& request) const {
+    const auto segs = split_path(request.path);
+    const std::string method = request.method == "HEAD" ? "GET" : request.method;
+    PathParams params;
+    std::string allow;
+    for (const auto& r : m_routes) {
+        if (!match(r, segs, params)) continue;
+        if (r.method != method) {
+            if (allow.find(r.method) == std::string::npos) {
+                allow += (allow.empty() ? "" : ", ") + r.method;
+            }
+            continue;
+        }
+        Context ctx{request, params};
+        try {
+            return r.handler(ctx);
+        } catch (const Error& e) {
+            if (status_for(e.kind()) >= 500) {
+                spdlog::error("{} {}: {}", request.method, request.target, e.what());
+            }
+            return problem(e, request.path);
+        } catch (const std::exception& e) {
+            spdlog::error("{} {}: {}", request.method, request.target, e.what());
+            return problem(500, "", "the server could not complete the request", request.path);
+        }
+    }
+    if (!allow.empty()) {
+        if (allow.find("GET") != std::string::npos) allow += ", HEAD";
+        if (method == "OPTIONS") {
+            Response r = Response::no_content();
+            r.headers["Allow"] = allow + ", OPTIONS";
+            return r;
+        }
+        Response r = problem(405, "", "this resource does not accept " + request.method,
+                             request.path, "allowed: " + allow);
+        r.headers["Allow"] = allow;
+        return r;
+    }
+    if (m_fallback) {
+        Context ctx{request, {}};
+        try {
+            return m_fallback(ctx);
+        } catch (const Error& e) {
+            return problem(e, request.path);
+        }
+    }
+    return problem(404, "", "no resource at " + request.path, request.path);
+}
+
+} // namespace impetus::http

@@ -1,0 +1,51 @@
+#pragma once
+
+// Routes: a method, a path pattern with {parameters}, a handler, and the operation's name in
+// the OpenAPI document (a test checks that the two agree).
+
+#include "http/message.hpp"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace impetus::http {
+
+using PathParams = std::vector<std::pair<std::string, std::string>>;
+
+struct Context {
+    const Request& request;
+    PathParams params;
+
+    const std::string& param(std::string_view name) const;
+};
+
+using Handler = std::function<Response(Context&)>;
+
+struct Route {
+    std::string method;
+    std::string pattern;       // "/api/v1/workspaces/{workspace}/spaces/{id}"
+    std::string operation_id;  // as in the OpenAPI document
+    Handler handler;
+    std::vector<std::string> segments; // split pattern
+};
+
+class Router {
+public:
+    void add(std::string method, std::string pattern, std::string operation_id, Handler handler);
+    // A handler for paths no route matches (static files); it may return 404 itself.
+    void set_fallback(Handler handler) { m_fallback = std::move(handler); }
+
+    // Finds the route, runs it, and turns every exception into an RFC 9457 problem response.
+    // Also answers 405 with Allow when the path exists under other methods, HEAD as GET, and
+    // OPTIONS with Allow.
+    Response dispatch(const Request& request) const;
+
+    const std::vector<Route>& routes() const noexcept { return m_routes; }
+
+private:
+    std::vector<Route> m_routes;
+    Handler m_fallback;
+};
+
+} // namespace impetus::http

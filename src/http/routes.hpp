@@ -1,0 +1,43 @@
+#pragma once
+
+// Internal to the http module: what the route groups share, and helpers for handlers.
+
+#include "core/model.hpp"
+#include "http/app.hpp"
+#include "http/response_cache.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace impetus::http {
+
+struct Services {
+    Store& store;
+    const AppOptions& options;
+    ResponseCache& cache;
+};
+
+void add_api_v1_routes(Router& router, Services& s);
+void add_ogc_routes(Router& router, Services& s);
+void add_openapi_routes(Router& router, Services& s);
+Handler static_files_handler(Services& s);
+
+// Serves a GET from the response cache while the data has not changed.
+Handler cached(Services& s, Handler h);
+
+// Reads a JSON request body: 415 unless the content type is JSON, 400 when it does not parse.
+nlohmann::json read_json_body(const Request& req);
+Workspace require_workspace(Store& store, const std::string& slug);
+// A path id: anything but a positive integer is simply not found.
+Id path_id(const std::string& text, const char* what);
+Response json_response(int status, const nlohmann::json& j,
+                       const std::string& content_type = "application/json");
+// An entity tag for a version number, and the version an If-Match header asks for.
+std::string version_etag(std::int64_t version);
+std::optional<std::int64_t> if_match_version(const Request& req);
+
+} // namespace impetus::http
+
+namespace impetus::http {
+// The parsed OpenAPI document (for tests and the route above).
+const nlohmann::json& openapi_document();
+} // namespace impetus::http

@@ -1,0 +1,276 @@
+// Boost 1.74 with GCC 12: <utility> must come before Asio's awaitable headers.
+#include <utility>
+
+#include "http/server.hpp"
+
+#include "core/error.hpp"
+#include "http/problem.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+namespace impetus::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+std::pair<std::string, std::uint16_t> parse_listen(const std::string& text) {
+    std::string host;
+    std::string port;
+    if (!text.empty() && text.front() == '[') {
+        auto close = text.find(']');
+        if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+            throw Error(ErrorKind::invalid_input, "cannot read listen address '" + text + "'",
+                        "write HOST:PORT, for example 127.0.0.1:8080 or [::1]:8080");
+        }
+        host = text.substr(1, close - 1);
+        port = text.substr(close + 2);
+    } else {
+        auto colon = text.rfind(':');
+        if (colon == std::string::npos) {
+            throw Error(ErrorKind::invalid_input, "cannot read listen address '" + text + "'",
+                        "write HOST:PORT, for example 127.0.0.1:8080");
+        }
+        host = text.substr(0, colon);
+        port = text.substr(colon + 1);
+    }
+    int p = -1;
+    try {
+        std::size_t pos = 0;
+        p = std::stoi(port, &pos);
+        if (pos != port.size()) p = -1;
+    } catch (const std::exception&) {
+        p = -1;
+    }
+    if (host.empty() || p < 0 || p > 65535) {
+        throw Error(ErrorKind::invalid_input, "cannot read listen address '" + text + "'",
+                    "write HOST:PORT with a port from 0 to 65535");
+    }
+    return {host, static_cast<std::uint16_t>(p)};
+}
+
+struct Server::Impl {
+    const App& app;
+    ServerOptions options;
+    asio::io_context ioc;
+    tcp::acceptor acceptor{ioc};
+    std::atomic<std::uint16_t> bound_port{0};
+    std::vector<std::thread> threads;
+
+    Impl(const App& a, ServerOptions o) : app(a), options(std::move(o)) {}
+
+    asio::awaitable<void> session(tcp::socket socket);
+    asio::awaitable<void> listen();
+};
+
+namespace {
+
+Request to_request(bhttp::request<bhttp::string_body>& msg, const std::string& remote,
+                   const std::string& fallback_host) {
+    Request r;
+    r.method = std::string(msg.method_string());
+    r.target = std::string(msg.target());
+    auto q = r.target.find('?');
+    r.path = r.target.substr(0, q);
+    if (q != std::string::npos) r.query = r.target.substr(q + 1);
+    for (const auto& f : msg) {
+        auto name = std::string(f.name_string());
+        auto it = r.headers.find(name);
+        if (it == r.headers.end()) {
+            r.headers.emplace(std::move(name), std::string(f.value()));
+        } else {
+            it->second += ", " + std::string(f.value());
+        }
+    }
+    r.body = std::move(msg.body());
+    r.remote_address = remote;
+    auto host = r.header("Host").value_or(fallback_host);
+    // A Host header is a host and an optional port; anything else falls back to the listener.
+    bool sane = !host.empty() && host.size() < 256 &&
+                host.find_first_of("/\\ \"<>@") == std::string::npos;
+    r.base_url = "http://" + (sane ? host : fallback_host);
+    return r;
+}
+
+bhttp::response<bhttp::string_body> to_beast(Response&& r, unsigned version, bool keep_alive,
+                                             bool head) {
+    bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
+    res.set(bhttp::field::server, "Impetus");
+    for (auto& [k, v] : r.headers) res.set(k, v);
+    if (head) {
+        res.content_length(r.body.size());
+    } else {
+        res.body() = std::move(r.body);
+        res.prepare_payload();
+    }
+    res.keep_alive(keep_alive);
+    return res;
+}
+
+} // namespace
+
+asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer;
+    beast::error_code ec;
+    std::string remote;
+    {
+        auto ep = stream.socket().remote_endpoint(ec);
+        if (!ec) remote = ep.address().to_string();
+    }
+    auto local = stream.socket().local_endpoint(ec);
+    const std::string fallback_host =
+        (local.address().is_v6() ? "[" + local.address().to_string() + "]"
+                                 : local.address().to_string()) +
+        ":" + std::to_string(local.port());
+
+    for (;;) {
+        bhttp::request_parser<bhttp::string_body> parser;
+        parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+        stream.expires_after(std::chrono::seconds(buffer.size() ? options.read_timeout_s
+                                                                : options.idle_timeout_s));
+        co_await bhttp::async_read_header(stream, buffer, parser,
+                                          asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) break; // closed, timed out, or a malformed header: nothing sensible to answer
+
+        auto& hdr = parser.get();
+        const std::size_t limit = app.body_limit(std::string(hdr.method_string()),
+                                                 std::string(hdr.target()));
+        parser.body_limit(limit);
+        const unsigned version = hdr.version();
+        const bool head = hdr.method() == bhttp::verb::head;
+
+        Response response;
+        bool keep_alive = true;
+        stream.expires_after(std::chrono::seconds(options.read_timeout_s));
+        if (hdr[bhttp::field::expect] == "100-continue") {
+            bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, version};
+            co_await bhttp::async_write(stream, cont,
+                                        asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) break;
+        }
+        co_await bhttp::async_read(stream, buffer, parser,
+                                   asio::redirect_error(asio::use_awaitable, ec));
+        if (ec == bhttp::error::body_limit) {
+            response = problem(413, "", "the request body is larger than " +
+                                            std::to_string(limit) + " bytes",
+                               std::string(hdr.target()));
+            keep_alive = false; // the rest of the body is still on the wire
+        } else if (ec) {
+            break;
+        } else {
+            auto msg = parser.release();
+            keep_alive = msg.keep_alive();
+            Request req = to_request(msg, remote, fallback_host);
+            auto started = std::chrono::steady_clock::now();
+            response = app.handle(req);
+            auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - started)
+                          .count();
+            spdlog::debug("{} {} {} {}us", req.method, req.target, response.status, us);
+        }
+
+        auto res = to_beast(std::move(response), version, keep_alive, head);
+        stream.expires_after(std::chrono::seconds(options.write_timeout_s));
+        co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec || !keep_alive) break;
+    }
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+asio::awaitable<void> Server::Impl::listen() {
+    for (;;) {
+        beast::error_code ec;
+        tcp::socket socket = co_await acceptor.async_accept(
+            asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) {
+            if (!acceptor.is_open()) co_return;
+            spdlog::warn("accept: {}", ec.message());
+            continue;
+        }
+        socket.set_option(tcp::no_delay(true), ec);
+        asio::co_spawn(ioc, session(std::move(socket)), asio::detached);
+    }
+}
+
+Server::Server(const App& app, ServerOptions options)
+    : m_impl(std::make_unique<Impl>(app, std::move(options))) {}
+
+Server::~Server() { stop(); }
+
+void Server::start() {
+    beast::error_code ec;
+    auto address = asio::ip::make_address(m_impl->options.host, ec);
+    if (ec) {
+        tcp::resolver resolver(m_impl->ioc);
+        auto results = resolver.resolve(m_impl->options.host, "", ec);
+        if (ec || results.empty()) {
+            throw Error(ErrorKind::invalid_input,
+                        "cannot resolve listen host '" + m_impl->options.host + "'",
+                        "use an IP address such as 127.0.0.1 or 0.0.0.0");
+        }
+        address = results.begin()->endpoint().address();
+    }
+    tcp::endpoint ep(address, m_impl->options.port);
+    auto& acc = m_impl->acceptor;
+    acc.open(ep.protocol(), ec);
+    if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acc.bind(ep, ec);
+    if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+        throw Error(ErrorKind::io,
+                    "cannot listen on " + m_impl->options.host + ":" +
+                        std::to_string(m_impl->options.port) + ": " + ec.message(),
+                    "choose another port with --listen HOST:PORT");
+    }
+    m_impl->bound_port = acc.local_endpoint().port();
+    asio::co_spawn(m_impl->ioc, m_impl->listen(), asio::detached);
+}
+
+void Server::run(bool handle_signals) {
+    auto& impl = *m_impl;
+    std::unique_ptr<asio::signal_set> signals;
+    if (handle_signals) {
+        signals = std::make_unique<asio::signal_set>(impl.ioc, SIGINT, SIGTERM);
+        signals->async_wait([this](const beast::error_code&, int) { stop(); });
+    }
+    unsigned n = impl.options.threads;
+    if (n == 0) n = std::max(4u, 2 * std::thread::hardware_concurrency());
+    for (unsigned i = 1; i < n; ++i) {
+        impl.threads.emplace_back([&impl] { impl.ioc.run(); });
+    }
+    impl.ioc.run();
+    for (auto& t : impl.threads) {
+        if (t.joinable()) t.join();
+    }
+    impl.threads.clear();
+}
+
+void Server::stop() {
+    if (!m_impl) return;
+    asio::post(m_impl->ioc, [impl = m_impl.get()] {
+        beast::error_code ec;
+        impl->acceptor.close(ec);
+        impl->ioc.stop();
+    });
+}
+
+std::uint16_t Server::port() const noexcept { return m_impl->bound_port; }
+
+} // namespace impetus::http

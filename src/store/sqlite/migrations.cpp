@@ -1,0 +1,186 @@
+#include "store/sqlite/migrations.hpp"
+
+#include "core/error.hpp"
+
+#include <string>
+#include <vector>
+
+namespace impetus::sqlite {
+
+namespace {
+
+// Each entry moves the schema from version i to i + 1. Never edit a released entry: add one.
+const std::vector<std::string> k_migrations = {
+    // 1: workspaces, organisations, spaces with history, spatial and text indexes.
+    R"SQL(
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO meta (key, value) VALUES ('generation', 0);
+
+CREATE TABLE workspace (
+    id         INTEGER PRIMARY KEY,
+    slug       TEXT NOT NULL UNIQUE,
+    name       TEXT NOT NULL,
+    country    TEXT NOT NULL DEFAULT '',
+    languages  TEXT NOT NULL DEFAULT '["en"]',
+    map_lon    REAL NOT NULL DEFAULT 0,
+    map_lat    REAL NOT NULL DEFAULT 0,
+    map_zoom   REAL NOT NULL DEFAULT 2,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+CREATE TABLE organisation (
+    id           INTEGER PRIMARY KEY,
+    workspace_id INTEGER NOT NULL REFERENCES workspace(id),
+    name         TEXT NOT NULL,
+    type         TEXT NOT NULL CHECK (type IN ('public_authority', 'urban_agency',
+                     'private_company', 'non_profit', 'cooperative', 'informal_group', 'other')),
+    contact      TEXT NOT NULL DEFAULT '{}',
+    notes        TEXT NOT NULL DEFAULT '',
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL
+);
+CREATE INDEX organisation_workspace ON organisation (workspace_id, id);
+
+CREATE TABLE space (
+    id                    INTEGER PRIMARY KEY,
+    workspace_id          INTEGER NOT NULL REFERENCES workspace(id),
+    name                  TEXT NOT NULL,
+    kind                  TEXT NOT NULL CHECK (kind IN ('building', 'unit', 'shop', 'plot',
+                              'open_space')),
+    parent_id             INTEGER REFERENCES space(id),
+    geometry              TEXT NOT NULL,
+    min_lon               REAL NOT NULL,
+    min_lat               REAL NOT NULL,
+    max_lon               REAL NOT NULL,
+    max_lat               REAL NOT NULL,
+    area_m2               REAL,
+    area_computed         INTEGER NOT NULL DEFAULT 0,
+    floor_area_m2         REAL,
+    floors                INTEGER,
+    address               TEXT NOT NULL DEFAULT '',
+    owner_organisation_id INTEGER REFERENCES organisation(id),
+    owner_type            TEXT NOT NULL DEFAULT 'unknown',
+    building_type         TEXT,
+    condition             TEXT,
+    vacancy               TEXT,
+    vacant_since          TEXT,
+    water                 INTEGER,
+    electricity           INTEGER,
+    heating               INTEGER,
+    internet              INTEGER,
+    step_free_access      INTEGER,
+    available_from        TEXT,
+    available_to          TEXT,
+    planned_future_use    TEXT NOT NULL DEFAULT '',
+    notes                 TEXT NOT NULL DEFAULT '',
+    source                TEXT NOT NULL DEFAULT '',
+    source_id             TEXT NOT NULL DEFAULT '',
+    source_attributes     TEXT NOT NULL DEFAULT '{}',
+    status                TEXT NOT NULL CHECK (status IN ('reported', 'verified', 'available',
+                              'allocated', 'in_use', 'ended', 'withdrawn', 'redeveloped',
+                              'demolished')),
+    version               INTEGER NOT NULL DEFAULT 1,
+    created_at            TEXT NOT NULL,
+    updated_at            TEXT NOT NULL
+);
+CREATE UNIQUE INDEX space_source ON space (workspace_id, source, source_id) WHERE source_id <> '';
+CREATE INDEX space_workspace_status ON space (workspace_id, status);
+CREATE INDEX space_workspace_name ON space (workspace_id, name COLLATE NOCASE);
+CREATE INDEX space_workspace_area ON space (workspace_id, area_m2);
+CREATE INDEX space_parent ON space (parent_id) WHERE parent_id IS NOT NULL;
+
+-- R*Tree over each geometry's bounding box; SQLite rounds outward to 32-bit floats, so the
+-- index never misses, and the exact test follows in the query.
+CREATE VIRTUAL TABLE space_rtree USING rtree (id, min_lon, max_lon, min_lat, max_lat);
+
+CREATE VIRTUAL TABLE space_fts USING fts5 (
+    name, address, notes,
+    content = 'space', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+
+CREATE TRIGGER space_ai AFTER INSERT ON space BEGIN
+    INSERT INTO space_rtree (id, min_lon, max_lon, min_lat, max_lat)
+        VALUES (new.id, new.min_lon, new.max_lon, new.min_lat, new.max_lat);
+    INSERT INTO space_fts (rowid, name, address, notes)
+        VALUES (new.id, new.name, new.address, new.notes);
+END;
+CREATE TRIGGER space_au AFTER UPDATE ON space BEGIN
+    UPDATE space_rtree SET min_lon = new.min_lon, max_lon = new.max_lon,
+        min_lat = new.min_lat, max_lat = new.max_lat WHERE id = new.id;
+    INSERT INTO space_fts (space_fts, rowid, name, address, notes)
+        VALUES ('delete', old.id, old.name, old.address, old.notes);
+    INSERT INTO space_fts (rowid, name, address, notes)
+        VALUES (new.id, new.name, new.address, new.notes);
+END;
+-- Spaces are never deleted (DOMAIN.md): ending keeps the record.
+CREATE TRIGGER space_no_delete BEFORE DELETE ON space BEGIN
+    SELECT RAISE(ABORT, 'spaces are never deleted; end them instead');
+END;
+
+CREATE TABLE space_status_change (
+    id          INTEGER PRIMARY KEY,
+    space_id    INTEGER NOT NULL REFERENCES space(id),
+    at          TEXT NOT NULL,
+    from_status TEXT,
+    to_status   TEXT NOT NULL,
+    reason      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX space_status_change_space ON space_status_change (space_id, id);
+)SQL",
+};
+
+int read_version(Connection& c) {
+    auto app = c.query_int("PRAGMA application_id");
+    auto version = static_cast<int>(c.query_int("PRAGMA user_version"));
+    if (app != 0 && app != k_application_id) {
+        throw Error(ErrorKind::storage, "the database file belongs to another application",
+                    "give the path of an Impetus database, or a new file name");
+    }
+    if (app == 0 && version == 0) {
+        auto tables = c.query_int("SELECT count(*) FROM sqlite_schema WHERE type = 'table'");
+        if (tables > 0) {
+            throw Error(ErrorKind::storage,
+                        "the database file holds tables but is not an Impetus database",
+                        "give the path of an Impetus database, or a new file name");
+        }
+    }
+    if (version > latest_schema_version()) {
+        throw Error(ErrorKind::storage,
+                    "the database schema is version " + std::to_string(version) +
+                        ", newer than this program knows (" +
+                        std::to_string(latest_schema_version()) + ")",
+                    "upgrade Impetus to a release that knows this schema; nothing was changed");
+    }
+    return version;
+}
+
+} // namespace
+
+int latest_schema_version() { return static_cast<int>(k_migrations.size()); }
+
+int check_version(Connection& c) { return read_version(c); }
+
+int migrate(Connection& c) {
+    int applied = 0;
+    // Serialise concurrent starts: the version is read again inside the write transaction.
+    for (;;) {
+        WriteTransaction tx(c);
+        int version = read_version(c);
+        if (version >= latest_schema_version()) {
+            tx.commit();
+            return applied;
+        }
+        c.exec(k_migrations[static_cast<std::size_t>(version)]);
+        c.exec("PRAGMA application_id = " + std::to_string(k_application_id));
+        c.exec("PRAGMA user_version = " + std::to_string(version + 1));
+        tx.commit();
+        ++applied;
+    }
+}
+
+} // namespace impetus::sqlite

@@ -1,0 +1,98 @@
+#pragma once
+
+// Thin RAII wrappers over the SQLite C API (internal to the store module).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace impetus::sqlite {
+
+class Statement;
+
+class Connection {
+public:
+    // flags: SQLITE_OPEN_* ; throws Error(storage) with SQLite's message on failure.
+    Connection(const std::string& path, int flags, int busy_timeout_ms);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    sqlite3* handle() const noexcept { return m_db; }
+    void exec(const std::string& sql);
+    Statement prepare(std::string_view sql);
+    std::int64_t last_insert_rowid() const;
+    int changes() const;
+    std::int64_t query_int(std::string_view sql); // first column of the first row, or 0
+
+private:
+    sqlite3* m_db = nullptr;
+};
+
+class Statement {
+public:
+    Statement(sqlite3* db, std::string_view sql);
+    ~Statement();
+    Statement(Statement&& o) noexcept;
+    Statement& operator=(Statement&&) = delete;
+    Statement(const Statement&) = delete;
+
+    // Binding is 1-based, as in SQLite.
+    Statement& bind(int i, std::int64_t v);
+    Statement& bind(int i, int v) { return bind(i, static_cast<std::int64_t>(v)); }
+    Statement& bind(int i, double v);
+    Statement& bind(int i, std::string_view v);
+    Statement& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
+    Statement& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+    Statement& bind_null(int i);
+    template <typename T> Statement& bind(int i, const std::optional<T>& v) {
+        return v ? bind(i, *v) : bind_null(i);
+    }
+
+    bool step(); // true while a row is available
+    void run();  // steps to completion
+    void reset();
+
+    bool is_null(int col) const;
+    std::int64_t int64(int col) const;
+    double real(int col) const;
+    std::string text(int col) const;
+    std::string_view text_view(int col) const;
+    std::optional<std::int64_t> opt_int64(int col) const;
+    std::optional<double> opt_real(int col) const;
+    std::optional<std::string> opt_text(int col) const;
+
+private:
+    sqlite3* m_db = nullptr;
+    sqlite3_stmt* m_stmt = nullptr;
+};
+
+// BEGIN IMMEDIATE ... COMMIT; rolls back when destroyed uncommitted.
+class WriteTransaction {
+public:
+    explicit WriteTransaction(Connection& c);
+    ~WriteTransaction();
+    void commit();
+
+private:
+    Connection& m_conn;
+    bool m_done = false;
+};
+
+// BEGIN (deferred) ... COMMIT: one consistent snapshot for several reads (WAL).
+class ReadTransaction {
+public:
+    explicit ReadTransaction(Connection& c);
+    ~ReadTransaction();
+
+private:
+    Connection& m_conn;
+};
+
+[[noreturn]] void throw_sqlite(sqlite3* db, int rc, std::string_view what);
+
+} // namespace impetus::sqlite

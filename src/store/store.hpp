@@ -1,0 +1,118 @@
+#pragma once
+
+// The store interface: everything the HTTP layer, the importers and the CLI may ask of the
+// database. SQL lives only behind this interface (store/sqlite/ now; store/postgres/ can be
+// added beside it and chosen by open_store's URL scheme).
+
+#include "core/model.hpp"
+#include "core/query.hpp"
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace impetus {
+
+// One record of an import batch: the fields (with source and source_id set) and the status the
+// record should have when it is created (imports never move an existing space's status except
+// to end it when the source says it ended).
+struct ImportRecord {
+    SpaceFields fields;
+    SpaceStatus initial_status = SpaceStatus::reported;
+    bool source_says_ended = false;
+    std::size_t line = 0; // where the record starts in the file (for the report)
+};
+
+enum class ImportOutcomeKind { created, updated, unchanged };
+
+struct ImportOutcome {
+    std::size_t index = 0; // into the batch
+    ImportOutcomeKind kind = ImportOutcomeKind::unchanged;
+    Id space_id = 0;
+};
+
+struct StoreCheck {
+    bool ok = true;
+    std::vector<std::string> problems;
+    std::int64_t workspaces = 0;
+    std::int64_t organisations = 0;
+    std::int64_t spaces = 0;
+    int schema_version = 0;
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+
+    // -- workspaces
+    virtual Workspace create_workspace(const Workspace& w) = 0;
+    virtual Workspace update_workspace(Id id, const Workspace& w) = 0;
+    virtual std::optional<Workspace> workspace_by_slug(std::string_view slug) = 0;
+    virtual std::optional<Workspace> workspace_by_id(Id id) = 0;
+    virtual std::vector<Workspace> list_workspaces() = 0;
+
+    // -- organisations (each belongs to one workspace)
+    virtual Organisation create_organisation(Id workspace_id, const Organisation& o) = 0;
+    virtual Organisation update_organisation(Id workspace_id, Id id, const Organisation& o) = 0;
+    virtual std::optional<Organisation> organisation(Id workspace_id, Id id) = 0;
+    virtual std::vector<Organisation> list_organisations(Id workspace_id, std::size_t limit,
+                                                         std::size_t offset,
+                                                         std::size_t* total) = 0;
+
+    // -- spaces
+    // Creates a space with `status` and records the creation in its history with `reason`.
+    virtual Space create_space(Id workspace_id, const SpaceFields& f, SpaceStatus status,
+                               const std::string& reason) = 0;
+    // Replaces the fields. With `expected_version`, fails with ErrorKind::precondition when the
+    // stored version differs (optimistic concurrency, HTTP If-Match).
+    virtual Space update_space(Id workspace_id, Id id, const SpaceFields& f,
+                               std::optional<std::int64_t> expected_version) = 0;
+    // Moves the space to `to` when the lifecycle allows it (ErrorKind::conflict otherwise).
+    virtual Space transition_space(Id workspace_id, Id id, SpaceStatus to,
+                                   const std::string& reason,
+                                   std::optional<std::int64_t> expected_version) = 0;
+    virtual std::optional<Space> space(Id workspace_id, Id id) = 0;
+    // A space whatever its workspace (for the OGC API, which spans workspaces).
+    virtual std::optional<Space> space_any(Id id) = 0;
+    virtual std::vector<StatusChange> space_history(Id workspace_id, Id id) = 0;
+    virtual SpacePage list_spaces(const SpaceQuery& q) = 0;
+    // Streams every match of `q` (limit and offset ignored) in the query's order.
+    virtual void for_each_space(const SpaceQuery& q,
+                                const std::function<void(const Space&)>& fn) = 0;
+
+    // Applies a whole import batch in one transaction: all or nothing. Records are matched to
+    // existing spaces of the workspace by (source, source_id). With `dry_run` the outcomes are
+    // computed and everything is rolled back.
+    virtual std::vector<ImportOutcome> apply_import(Id workspace_id,
+                                                    const std::vector<ImportRecord>& records,
+                                                    const std::string& reason,
+                                                    bool dry_run = false) = 0;
+
+    // The bounding box of every space (of one workspace, or all); empty when there are none.
+    virtual BBox extent(std::optional<Id> workspace_id) = 0;
+
+    // A number that changes whenever any data changes (for response caches and ETags).
+    virtual std::uint64_t data_generation() = 0;
+
+    // -- administration
+    virtual int schema_version() = 0;
+    virtual void backup(const std::filesystem::path& target) = 0;
+    virtual StoreCheck check() = 0;
+};
+
+struct StoreOptions {
+    std::string location;   // a file path for SQLite; later "postgresql://..."
+    bool migrate = true;    // apply pending migrations on open
+    bool create = true;     // create the database when missing
+    int busy_timeout_ms = 5000;
+    std::size_t readers = 8; // pooled read connections
+};
+
+// Opens the store named by options.location. Throws Error(storage) with a hint on failure,
+// and refuses a schema newer than this program knows.
+std::unique_ptr<Store> open_store(const StoreOptions& options);
+
+} // namespace impetus
