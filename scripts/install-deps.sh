@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Impetus needs, only those missing (safe to run again).
+#   scripts/install-deps.sh          build and run the server
+#   scripts/install-deps.sh --test   also what the test suite needs
+#   scripts/install-deps.sh --bench  also what the benchmarks need
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  libboost-dev nlohmann-json3-dev libsqlite3-dev libproj-dev proj-data
+  libcli11-dev libfmt-dev libspdlog-dev
+)
+for arg in "$@"; do
+  case "$arg" in
+    --test) packages+=(libgtest-dev libgmock-dev gdal-bin python3 curl sqlite3) ;;
+    --bench) packages+=(wrk nginx-light python3 curl) ;;
+    *) echo "install-deps: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: run as root to install: ${missing[*]}" >&2; exit 1; }
+  sudo=sudo
+fi
+echo "Installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Quick start: installs what is missing, builds, prepares a database with a demo workspace and
+# starts the server. Safe to run again: the database and its data are kept.
+#
+#   IMPETUS_DB      database file      (default: var/impetus.db)
+#   IMPETUS_LISTEN  HOST:PORT          (default: 127.0.0.1:8080)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+scripts/build.sh
+
+db=${IMPETUS_DB:-var/impetus.db}
+listen=${IMPETUS_LISTEN:-127.0.0.1:8080}
+mkdir -p "$(dirname "$db")"
+impetus=build/src/impetus
+
+"$impetus" db migrate --db "$db"
+"$impetus" workspace create demo --name "Demo city" --country FR --languages en,fr \
+  --center 3.0573,50.6292 --zoom 13 --if-missing --db "$db"
+"$impetus" import data/demo/spaces.geojson --workspace demo --db "$db"
+
+echo "Open http://$listen/ in a browser (OGC API at /ogc, REST API at /api/v1)."
+exec "$impetus" serve --db "$db" --listen "$listen"
