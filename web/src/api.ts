@@ -1,0 +1,168 @@
+// The REST API (/api/v1) as the interface uses it. Errors arrive as RFC 9457 problems and are
+// thrown as ApiError, whose `fields` map JSON Pointers (/name, /geometry ...) to messages.
+
+export type SpaceStatus =
+  | 'reported' | 'verified' | 'available' | 'allocated' | 'in_use' | 'ended'
+  | 'withdrawn' | 'redeveloped' | 'demolished';
+export type SpaceKind = 'building' | 'unit' | 'shop' | 'plot' | 'open_space';
+export type OwnerType = 'public' | 'private' | 'mixed' | 'unknown';
+
+export const STATUSES: SpaceStatus[] = [
+  'reported', 'verified', 'available', 'allocated', 'in_use', 'ended',
+  'withdrawn', 'redeveloped', 'demolished',
+];
+export const KINDS: SpaceKind[] = ['building', 'unit', 'shop', 'plot', 'open_space'];
+export const OWNER_TYPES: OwnerType[] = ['public', 'private', 'mixed', 'unknown'];
+export const CONDITIONS = ['good', 'needs_repair', 'poor', 'ruin'] as const;
+export const VACANCIES = ['complete', 'partial'] as const;
+export const BUILDING_TYPES = ['residential', 'commercial', 'industrial', 'historical', 'public', 'mixed'] as const;
+export const UTILITIES = ['water', 'electricity', 'heating', 'internet'] as const;
+export type Utility = (typeof UTILITIES)[number];
+
+export type Geometry =
+  | { type: 'Point'; coordinates: [number, number] }
+  | { type: 'Polygon'; coordinates: [number, number][][] }
+  | { type: 'MultiPolygon'; coordinates: [number, number][][][] };
+
+export interface Workspace {
+  id: number;
+  slug: string;
+  name: string;
+  country: string;
+  languages: string[];
+  map_view: { lon: number; lat: number; zoom: number };
+  tiles?: { url: string; attribution: string } | null;
+}
+
+export interface Space {
+  id: number;
+  workspace_id: number;
+  name: string;
+  kind: SpaceKind;
+  status: SpaceStatus;
+  allowed_transitions: SpaceStatus[];
+  geometry: Geometry;
+  area_m2: number | null;
+  area_source: 'computed' | 'given' | null;
+  floor_area_m2: number | null;
+  floors: number | null;
+  address: string;
+  owner_type: OwnerType;
+  owner_organisation_id: number | null;
+  building_type: string | null;
+  condition: string | null;
+  vacancy: string | null;
+  vacant_since: string | null;
+  utilities: Record<Utility, boolean | null>;
+  step_free_access: boolean | null;
+  available_from: string | null;
+  available_to: string | null;
+  planned_future_use: string;
+  notes: string;
+  parent_id: number | null;
+  source: string;
+  source_id: string;
+  source_attributes: Record<string, unknown>;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  distance_m?: number;
+}
+
+export interface StatusChange {
+  id: number;
+  at: string;
+  from: SpaceStatus | null;
+  to: SpaceStatus;
+  reason: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number | null;
+  limit: number;
+  offset: number;
+}
+
+export interface ImportReport {
+  format: string;
+  source: string;
+  encoding: string;
+  file_name: string;
+  dry_run: boolean;
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  ended: number;
+  rejected: { line: number; reference: string; reason: string }[];
+  warnings: { line: number; reference: string; reason: string }[];
+}
+
+export class ApiError extends Error {
+  status: number;
+  hint: string;
+  fields: Map<string, string>;
+
+  constructor(status: number, detail: string, hint = '', fields = new Map<string, string>()) {
+    super(detail);
+    this.status = status;
+    this.hint = hint;
+    this.fields = fields;
+  }
+}
+
+async function request<T>(method: string, url: string, body?: BodyInit, headers: Record<string, string> = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, { method, body, headers: { Accept: 'application/json', ...headers } });
+  } catch {
+    throw new ApiError(0, 'network');
+  }
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!res.ok) {
+    const fields = new Map<string, string>();
+    for (const e of data?.errors ?? []) {
+      fields.set(e.pointer ?? e.parameter ?? '', e.detail);
+    }
+    throw new ApiError(res.status, data?.detail ?? res.statusText, data?.hint ?? '', fields);
+  }
+  return data as T;
+}
+
+const json = (body: unknown) => JSON.stringify(body);
+const JSON_HEADERS = { 'Content-Type': 'application/json' };
+
+export const api = {
+  workspaces: () => request<{ items: Workspace[] }>('GET', '/api/v1/workspaces').then((r) => r.items),
+  workspace: (slug: string) => request<Workspace>('GET', `/api/v1/workspaces/${encodeURIComponent(slug)}`),
+  spaces: (slug: string, params: URLSearchParams) =>
+    request<Page<Space>>('GET', `/api/v1/workspaces/${encodeURIComponent(slug)}/spaces?${params}`),
+  space: (slug: string, id: number) => request<Space>('GET', `/api/v1/workspaces/${encodeURIComponent(slug)}/spaces/${id}`),
+  history: (slug: string, id: number) =>
+    request<{ items: StatusChange[] }>('GET', `/api/v1/workspaces/${encodeURIComponent(slug)}/spaces/${id}/history`).then((r) => r.items),
+  createSpace: (slug: string, body: Record<string, unknown>) =>
+    request<Space>('POST', `/api/v1/workspaces/${encodeURIComponent(slug)}/spaces`, json(body), JSON_HEADERS),
+  updateSpace: (slug: string, id: number, version: number, patch: Record<string, unknown>) =>
+    request<Space>('PATCH', `/api/v1/workspaces/${encodeURIComponent(slug)}/spaces/${id}`, json(patch), {
+      'Content-Type': 'application/merge-patch+json',
+      'If-Match': `"${version}"`,
+    }),
+  transition: (slug: string, id: number, version: number, to: SpaceStatus, reason: string) =>
+    request<Space>('POST', `/api/v1/workspaces/${encodeURIComponent(slug)}/spaces/${id}/transitions`, json({ to, reason }), {
+      ...JSON_HEADERS,
+      'If-Match': `"${version}"`,
+    }),
+  importFile: (slug: string, file: File, options: { format?: string; dryRun: boolean; strict: boolean }) => {
+    const q = new URLSearchParams({ file_name: file.name });
+    if (options.format) q.set('format', options.format);
+    if (options.dryRun) q.set('dry_run', 'true');
+    if (options.strict) q.set('strict', 'true');
+    return request<ImportReport>('POST', `/api/v1/workspaces/${encodeURIComponent(slug)}/imports?${q}`, file, {
+      'Content-Type': 'application/octet-stream',
+    });
+  },
+  exportUrl: (slug: string, format: 'geojson' | 'csv', params: URLSearchParams) =>
+    `/api/v1/workspaces/${encodeURIComponent(slug)}/spaces.${format}${params.toString() ? `?${params}` : ''}`,
+};

@@ -1,0 +1,84 @@
+// A small history-API router: URLs are the state (shareable, back button works). Pages read
+// their route and query from here and call navigate() or replaceQuery() to change them.
+
+import { useEffect, useState } from 'preact/hooks';
+
+export type Route =
+  | { page: 'home' }
+  | { page: 'map'; ws: string }
+  | { page: 'space'; ws: string; id: number }
+  | { page: 'admin'; ws: string }
+  | { page: 'new'; ws: string }
+  | { page: 'edit'; ws: string; id: number }
+  | { page: 'import'; ws: string }
+  | { page: 'notfound' };
+
+export function parseRoute(path: string): Route {
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts.length === 0) return { page: 'home' };
+  if (parts[0] !== 'w' || parts.length < 2) return { page: 'notfound' };
+  const ws = parts[1];
+  const rest = parts.slice(2);
+  const id = (s: string | undefined) => (s && /^\d+$/.test(s) ? Number(s) : NaN);
+  if (rest.length === 0) return { page: 'map', ws };
+  if (rest[0] === 'spaces' && rest.length === 2 && !Number.isNaN(id(rest[1]))) return { page: 'space', ws, id: id(rest[1]) };
+  if (rest[0] === 'admin') {
+    if (rest.length === 1) return { page: 'admin', ws };
+    if (rest[1] === 'new' && rest.length === 2) return { page: 'new', ws };
+    if (rest[1] === 'import' && rest.length === 2) return { page: 'import', ws };
+    if (rest[1] === 'spaces' && rest.length === 3 && !Number.isNaN(id(rest[2]))) return { page: 'edit', ws, id: id(rest[2]) };
+  }
+  return { page: 'notfound' };
+}
+
+export const paths = {
+  home: () => '/',
+  map: (ws: string) => `/w/${encodeURIComponent(ws)}`,
+  space: (ws: string, id: number) => `/w/${encodeURIComponent(ws)}/spaces/${id}`,
+  admin: (ws: string) => `/w/${encodeURIComponent(ws)}/admin`,
+  newSpace: (ws: string) => `/w/${encodeURIComponent(ws)}/admin/new`,
+  edit: (ws: string, id: number) => `/w/${encodeURIComponent(ws)}/admin/spaces/${id}`,
+  import: (ws: string) => `/w/${encodeURIComponent(ws)}/admin/import`,
+};
+
+const listeners = new Set<() => void>();
+
+export function navigate(url: string, replace = false): void {
+  if (replace) history.replaceState(null, '', url);
+  else history.pushState(null, '', url);
+  listeners.forEach((l) => l());
+}
+
+// Changes the query of the current page without a new history entry per keystroke or pan.
+export function replaceQuery(params: URLSearchParams): void {
+  const q = params.toString();
+  const url = `${location.pathname}${q ? `?${q}` : ''}`;
+  if (url !== `${location.pathname}${location.search}`) history.replaceState(null, '', url);
+}
+
+export function useLocation(): { route: Route; query: URLSearchParams } {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const update = () => setTick((n) => n + 1);
+    listeners.add(update);
+    window.addEventListener('popstate', update);
+    return () => {
+      listeners.delete(update);
+      window.removeEventListener('popstate', update);
+    };
+  }, []);
+  return { route: parseRoute(location.pathname), query: new URLSearchParams(location.search) };
+}
+
+// Same-origin links navigate without reloading; modified clicks keep the browser's behaviour.
+export function installLinkHandler(): void {
+  document.addEventListener('click', (e) => {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    const a = (e.target as Element).closest?.('a');
+    if (!a || a.target || a.hasAttribute('download')) return;
+    const href = a.getAttribute('href');
+    if (!href || !href.startsWith('/') || href.startsWith('/api/') || href.startsWith('/ogc')) return;
+    e.preventDefault();
+    navigate(href);
+  });
+}
