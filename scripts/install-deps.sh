@@ -9,10 +9,11 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libboost-dev nlohmann-json3-dev libsqlite3-dev libproj-dev proj-data
   libcli11-dev libfmt-dev libspdlog-dev
+  nodejs
 )
 for arg in "$@"; do
   case "$arg" in
-    --test) packages+=(libgtest-dev libgmock-dev gdal-bin python3 curl sqlite3) ;;
+    --test) packages+=(libgtest-dev libgmock-dev gdal-bin python3 curl sqlite3 chromium fonts-dejavu-core) ;;
     --bench) packages+=(wrk nginx-light python3 curl) ;;
     *) echo "install-deps: unknown option $arg" >&2; exit 2 ;;
   esac
@@ -22,7 +23,13 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# npm comes with some nodejs builds and separately with others.
+if ! command -v npm >/dev/null && dpkg-query -W -f='${Status}' nodejs 2>/dev/null | grep -q "ok installed"; then
+  missing+=(npm)
+fi
+if [ ${#missing[@]} -eq 0 ]; then
+  exec "$(dirname "$0")/check-node.sh"
+fi
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
@@ -33,3 +40,7 @@ echo "Installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if ! command -v npm >/dev/null; then
+  $sudo apt-get install -y -qq --no-install-recommends npm
+fi
+exec "$(dirname "$0")/check-node.sh"

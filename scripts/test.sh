@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
 scripts/build.sh --tests
 
-cd build
 # Two at a time: unit, API (real server on loopback), CLI (the real binary) and GIS client
 # (GDAL's OAPIF driver) tests.
-ctest --output-on-failure --parallel 2 --timeout 600
+(cd build && ctest --output-on-failure --parallel 2 --timeout 600)
+
+# The interface in Debian's Chromium against the real server, and the message catalogs.
+(cd web && npm test)

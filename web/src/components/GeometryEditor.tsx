@@ -65,6 +65,12 @@ export function GeometryEditor({ workspace, value, onChange, invalid, describedB
       dragMode: true,
       removalMode: true,
     });
+    // Geoman's tool buttons are links named only by their parent's title: give them names
+    // that screen readers announce (WCAG 4.1.2).
+    el.current!.querySelectorAll<HTMLElement>('.leaflet-pm-toolbar .button-container').forEach((c) => {
+      const button = c.querySelector('.leaflet-buttons-control-button');
+      if (button && c.title) button.setAttribute('aria-label', c.title);
+    });
     map.on('pm:create', (e: { layer: L.Layer }) => {
       map.removeLayer(e.layer);
       onChange(geometryOf(e.layer));

@@ -1,0 +1,115 @@
+// Browser test harness: a real `impetus serve` on a temporary SQLite file, the built interface
+// (web/dist), and Debian's Chromium driven by playwright-core, kept off the network.
+
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const root = join(here, '..', '..');
+export const webRoot = join(here, '..', 'dist');
+export const impetus = process.env.IMPETUS_BINARY ?? join(root, 'build', 'src', 'impetus');
+export const sharedData = join(root, '..', 'shared', 'data');
+const require = createRequire(import.meta.url);
+
+export function cli(args, db) {
+  return execFileSync(impetus, [...args, '--db', db], { encoding: 'utf8' });
+}
+
+// The real register, or a failure when CI runs without it.
+export function brightonRegister(t) {
+  const file = join(sharedData, 'brownfield', 'brighton-and-hove.csv');
+  if (existsSync(file)) return file;
+  if (process.env.CI) throw new Error(`shared test data missing in CI: ${file}`);
+  t.skip('shared data not present');
+  return null;
+}
+
+export async function startServer({ workspaces = [] } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'impetus-web-'));
+  const db = join(dir, 'web.db');
+  for (const ws of workspaces) {
+    cli(['workspace', 'create', ws.slug, '--name', ws.name, '--center', ws.center, '--zoom', String(ws.zoom ?? 13)], db);
+    for (const file of ws.imports ?? []) cli(['import', file, '--workspace', ws.slug], db);
+  }
+  const proc = spawn(impetus, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web-root', webRoot], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const base = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20000);
+    proc.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = out.match(/listening on (http:\/\/[^\s]+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+  return {
+    base,
+    db,
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// Flags that keep Chromium off the network (this machine has none) and quiet.
+const CHROMIUM_ARGS = [
+  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-default-apps', '--disable-extensions', '--metrics-recording-only', '--mute-audio',
+];
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+}
+
+// A page that fails any request leaving the machine (map tiles included: the interface must
+// work without them) and records script errors.
+export async function newPage(browser, base, { width = 1280, height = 900, locale = 'en-GB' } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, locale });
+  const page = await context.newPage();
+  const origin = new URL(base).origin;
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    return route.abort();
+  });
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  return page;
+}
+
+// axe-core's WCAG 2.1 A and AA rules on the page as it is now.
+export async function axeViolations(page) {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+  );
+  return result.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+  }));
+}
+
+export function screenshotDir() {
+  const dir = join(root, 'docs', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}

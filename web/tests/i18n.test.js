@@ -1,0 +1,74 @@
+// Message catalogs: every key the code uses exists in English, and every catalog speaks the
+// same keys and placeholders as English (missing keys fall back to English at run time, but a
+// key with other placeholders would show raw braces).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const src = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
+const i18n = join(src, 'i18n');
+const en = JSON.parse(readFileSync(join(i18n, 'en.json'), 'utf8'));
+
+function sources(dir) {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    if (statSync(p).isDirectory()) return sources(p);
+    return /\.(ts|tsx)$/.test(f) ? [readFileSync(p, 'utf8')] : [];
+  });
+}
+
+// Enumerations the code turns into keys with a template (`status.${s}`).
+const families = {
+  status: ['reported', 'verified', 'available', 'allocated', 'in_use', 'ended', 'withdrawn', 'redeveloped', 'demolished'],
+  kind: ['building', 'unit', 'shop', 'plot', 'open_space'],
+  owner: ['public', 'private', 'mixed', 'unknown'],
+  building: ['residential', 'commercial', 'industrial', 'historical', 'public', 'mixed'],
+  condition: ['good', 'needs_repair', 'poor', 'ruin'],
+  vacancy: ['complete', 'partial'],
+  utility: ['water', 'electricity', 'heating', 'internet'],
+};
+
+test('every literal key used in the code exists in English', () => {
+  const used = new Set();
+  for (const text of sources(src)) {
+    for (const m of text.matchAll(/\bt\(\s*'([a-z_]+\.[a-z0-9_.]+)'/g)) used.add(m[1]);
+  }
+  assert.ok(used.size > 100, `found ${used.size} keys`);
+  const missing = [...used].filter((k) => !(k in en));
+  assert.deepEqual(missing, []);
+});
+
+test('every key built from an enumeration exists in English', () => {
+  const text = sources(src).join('\n');
+  const missing = [];
+  for (const [family, values] of Object.entries(families)) {
+    assert.ok(text.includes(`\`${family}.\${`) || text.includes(`'${family}'`), `family ${family} is used`);
+    for (const v of values) if (!(`${family}.${v}` in en)) missing.push(`${family}.${v}`);
+  }
+  assert.deepEqual(missing, []);
+});
+
+test('every catalog has the English keys with the same placeholders', () => {
+  const placeholders = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
+  for (const file of readdirSync(i18n).filter((f) => f.endsWith('.json') && f !== 'en.json')) {
+    const catalog = JSON.parse(readFileSync(join(i18n, file), 'utf8'));
+    const extra = Object.keys(catalog).filter((k) => !(k in en));
+    assert.deepEqual(extra, [], `${file} has keys English does not`);
+    for (const [k, v] of Object.entries(catalog)) {
+      assert.equal(placeholders(v), placeholders(en[k]), `${file} ${k}`);
+    }
+  }
+});
+
+test('English and Polish are complete; the others cover the public map and space page', () => {
+  const publicSections = ['nav', 'footer', 'home', 'notfound', 'common', 'error', 'map', 'filters', 'status', 'kind', 'owner', 'building', 'condition', 'vacancy', 'utility', 'field', 'space', 'history'];
+  for (const lang of ['pl', 'fr', 'it', 'es', 'ro', 'lv']) {
+    const catalog = JSON.parse(readFileSync(join(i18n, `${lang}.json`), 'utf8'));
+    const required = Object.keys(en).filter((k) => lang === 'pl' || publicSections.includes(k.split('.')[0]));
+    const missing = required.filter((k) => !(k in catalog));
+    assert.deepEqual(missing, [], `${lang} lacks keys`);
+  }
+});
