@@ -24,14 +24,35 @@ namespace {
 
 // Every column either layout defines, in its canonical spelling.
 const std::vector<std::string_view>& canonical_columns() {
-    static const std::vector<std::string_view> names{
-        "OrganisationURI", "OrganisationLabel", "SiteReference", "PreviouslyPartOf",
-        "SiteNameAddress", "SiteplanURL", "CoordinateReferenceSystem", "GeoX", "GeoY",
-        "Hectares", "OwnershipStatus", "Deliverable", "PlanningStatus", "PermissionType",
-        "PermissionDate", "PlanningHistory", "ProposedForPIP", "MinNetDwellings",
-        "DevelopmentDescription", "NonHousingDevelopment", "Part2", "NetDwellingsRangeFrom",
-        "NetDwellingsRangeTo", "HazardousSubstances", "SiteInformation", "Notes",
-        "FirstAddedDate", "LastUpdatedDate", "EndDate"};
+    static const std::vector<std::string_view> names{"OrganisationURI",
+                                                     "OrganisationLabel",
+                                                     "SiteReference",
+                                                     "PreviouslyPartOf",
+                                                     "SiteNameAddress",
+                                                     "SiteplanURL",
+                                                     "CoordinateReferenceSystem",
+                                                     "GeoX",
+                                                     "GeoY",
+                                                     "Hectares",
+                                                     "OwnershipStatus",
+                                                     "Deliverable",
+                                                     "PlanningStatus",
+                                                     "PermissionType",
+                                                     "PermissionDate",
+                                                     "PlanningHistory",
+                                                     "ProposedForPIP",
+                                                     "MinNetDwellings",
+                                                     "DevelopmentDescription",
+                                                     "NonHousingDevelopment",
+                                                     "Part2",
+                                                     "NetDwellingsRangeFrom",
+                                                     "NetDwellingsRangeTo",
+                                                     "HazardousSubstances",
+                                                     "SiteInformation",
+                                                     "Notes",
+                                                     "FirstAddedDate",
+                                                     "LastUpdatedDate",
+                                                     "EndDate"};
     return names;
 }
 
@@ -43,7 +64,9 @@ const std::vector<std::string_view> k_date_columns{"PermissionDate", "FirstAdded
 std::string header_key(std::string_view s) {
     std::string out;
     for (char c : lower_ascii(trim_view(s))) {
-        if (c != ' ' && c != '_' && c != '-') out += c;
+        if (c != ' ' && c != '_' && c != '-') {
+            out += c;
+        }
     }
     return out;
 }
@@ -65,7 +88,9 @@ struct Columns {
 Columns map_columns(const CsvRecord& header) {
     Columns c;
     std::map<std::string, std::string_view> by_key;
-    for (auto name : canonical_columns()) by_key.emplace(header_key(name), name);
+    for (auto name : canonical_columns()) {
+        by_key.emplace(header_key(name), name);
+    }
     for (std::size_t i = 0; i < header.fields.size(); ++i) {
         const auto raw = trim(header.fields[i]);
         auto it = by_key.find(header_key(raw));
@@ -82,19 +107,29 @@ Columns map_columns(const CsvRecord& header) {
 // The last segment of a URI path: ".../unitary-authority/brighton-and-hove" -> that slug.
 std::string last_segment(std::string_view uri) {
     uri = trim_view(uri);
-    while (!uri.empty() && uri.back() == '/') uri.remove_suffix(1);
+    while (!uri.empty() && uri.back() == '/') {
+        uri.remove_suffix(1);
+    }
     auto slash = uri.rfind('/');
     return slugify(slash == std::string_view::npos ? uri : uri.substr(slash + 1));
 }
 
-std::string lower_words(std::string_view s) { return lower_ascii(collapse_whitespace(s)); }
+std::string lower_words(std::string_view s) {
+    return lower_ascii(collapse_whitespace(s));
+}
 
 OwnerType owner_type_of(std::string_view status) {
     // The standard's values; "not owned ..." must be tested before "owned ...".
     const auto s = lower_words(status);
-    if (s == "not owned by a public authority") return OwnerType::private_owner;
-    if (s == "owned by a public authority") return OwnerType::public_owner;
-    if (s == "mixed ownership") return OwnerType::mixed;
+    if (s == "not owned by a public authority") {
+        return OwnerType::private_owner;
+    }
+    if (s == "owned by a public authority") {
+        return OwnerType::public_owner;
+    }
+    if (s == "mixed ownership") {
+        return OwnerType::mixed;
+    }
     return OwnerType::unknown;
 }
 
@@ -103,8 +138,12 @@ std::string format_count(double v) {
         return std::to_string(static_cast<long long>(v));
     }
     std::string s = std::to_string(v);
-    while (!s.empty() && s.back() == '0') s.pop_back();
-    if (!s.empty() && s.back() == '.') s.pop_back();
+    while (!s.empty() && s.back() == '0') {
+        s.pop_back();
+    }
+    if (!s.empty() && s.back() == '.') {
+        s.pop_back();
+    }
     return s;
 }
 
@@ -117,7 +156,9 @@ std::string planned_use(const std::map<std::string, std::string>& v) {
     std::vector<std::string> parts;
     auto from = parse_number(get("NetDwellingsRangeFrom"));
     auto to = parse_number(get("NetDwellingsRangeTo"));
-    if (!from) from = parse_number(get("MinNetDwellings"));
+    if (!from) {
+        from = parse_number(get("MinNetDwellings"));
+    }
     if (from && to && *from != *to) {
         parts.push_back("Housing: " + format_count(*from) + "\u2013" + format_count(*to) +
                         " dwellings");
@@ -137,7 +178,9 @@ std::string planned_use(const std::map<std::string, std::string>& v) {
     }
     std::string out;
     for (const auto& p : parts) {
-        if (!out.empty()) out += "; ";
+        if (!out.empty()) {
+            out += "; ";
+        }
         out += p;
     }
     return out;
@@ -155,11 +198,17 @@ Lines name_and_address(std::string_view cell) {
     std::size_t start = 0;
     while (start <= text.size()) {
         auto end = text.find('\n', start);
-        if (end == std::string::npos) end = text.size();
+        if (end == std::string::npos) {
+            end = text.size();
+        }
         auto line = collapse_whitespace(std::string_view(text).substr(start, end - start));
         if (!line.empty()) {
-            if (out.name.empty()) out.name = line;
-            if (!out.address.empty()) out.address += ", ";
+            if (out.name.empty()) {
+                out.name = line;
+            }
+            if (!out.address.empty()) {
+                out.address += ", ";
+            }
             out.address += line;
         }
         start = end + 1;
@@ -189,7 +238,9 @@ ParsedFile parse_brownfield(const std::string& text, const ImportOptions& option
 
     std::vector<std::string> missing;
     for (auto name : k_required) {
-        if (!cols.find(name)) missing.emplace_back(name);
+        if (!cols.find(name)) {
+            missing.emplace_back(name);
+        }
     }
     if (!missing.empty()) {
         std::string list;
@@ -217,7 +268,9 @@ ParsedFile parse_brownfield(const std::string& text, const ImportOptions& option
     // The source name: given, or the publishing organisation, or the file.
     auto first_value = [&](std::string_view column) -> std::string {
         auto c = cols.find(column);
-        if (!c || table.records.empty()) return {};
+        if (!c || table.records.empty()) {
+            return {};
+        }
         return trim(table.records.front().fields[*c]);
     };
     if (options.source && !options.source->empty()) {
@@ -283,7 +336,9 @@ ParsedFile parse_brownfield(const std::string& text, const ImportOptions& option
             pos = Position{*x, *y}; // ETRS89 and WGS84 agree to well under a metre here
         } else if (crs_says_grid || grid_like) {
             try {
-                if (!bng) bng.emplace("EPSG:27700");
+                if (!bng) {
+                    bng.emplace("EPSG:27700");
+                }
                 pos = bng->transform(*x, *y);
             } catch (const Error& e) {
                 reject("GeoX/GeoY " + xs + " " + ys + ": " + e.what());
@@ -310,16 +365,22 @@ ParsedFile parse_brownfield(const std::string& text, const ImportOptions& option
             std::string value = name == "Notes" || name == "SiteNameAddress"
                                     ? normalise_newlines(trim_view(rec.fields[i]))
                                     : collapse_whitespace(rec.fields[i]);
-            if (value.empty()) continue;
+            if (value.empty()) {
+                continue;
+            }
             values[name] = value;
             if (name == "PlanningHistory") {
                 json urls = json::array();
                 std::size_t s = 0;
                 while (s <= value.size()) {
                     auto e = value.find('|', s);
-                    if (e == std::string::npos) e = value.size();
+                    if (e == std::string::npos) {
+                        e = value.size();
+                    }
                     auto u = trim(std::string_view(value).substr(s, e - s));
-                    if (!u.empty()) urls.push_back(u);
+                    if (!u.empty()) {
+                        urls.push_back(u);
+                    }
                     s = e + 1;
                 }
                 attrs[name] = std::move(urls);
@@ -364,16 +425,16 @@ ParsedFile parse_brownfield(const std::string& text, const ImportOptions& option
                 f.area_m2 = std::round(*ha * 10000.0 * 100.0) / 100.0; // to the cm2, as computed
                 f.area_computed = false;
             } else {
-                row_warnings.push_back({rec.line, ref,
-                                        "Hectares '" + it->second +
-                                            "' is not an area in hectares; kept as written"});
+                row_warnings.push_back(
+                    {rec.line, ref,
+                     "Hectares '" + it->second + "' is not an area in hectares; kept as written"});
             }
         }
         f.owner_type = owner_type_of(values["OwnershipStatus"]);
         if (values["Notes"].size() > k_max_notes) {
-            row_warnings.push_back({rec.line, ref,
-                                    "Notes is longer than " + std::to_string(k_max_notes) +
-                                        " bytes and was cut"});
+            row_warnings.push_back(
+                {rec.line, ref,
+                 "Notes is longer than " + std::to_string(k_max_notes) + " bytes and was cut"});
         }
         f.notes = truncate_utf8(values["Notes"], k_max_notes);
         f.planned_future_use = truncate_utf8(planned_use(values), k_max_planned_use);
@@ -387,7 +448,9 @@ ParsedFile parse_brownfield(const std::string& text, const ImportOptions& option
                                         std::to_string(rec.fields.size()) +
                                         "; the missing trailing fields are read as empty"});
         }
-        for (auto& w : row_warnings) out.warnings.push_back(std::move(w));
+        for (auto& w : row_warnings) {
+            out.warnings.push_back(std::move(w));
+        }
     }
 
     // A position far from the others is most likely a typo in GeoX or GeoY: say so, keep it.
@@ -411,8 +474,8 @@ ParsedFile parse_brownfield(const std::string& text, const ImportOptions& option
                     {r.line, r.fields.source_id,
                      "position " + format_position(p) + " is " +
                          std::to_string(static_cast<long long>(std::lround(d / 1000.0))) +
-                         " km from the median position of the file (" +
-                         format_position(centre) + "): check GeoX and GeoY"});
+                         " km from the median position of the file (" + format_position(centre) +
+                         "): check GeoX and GeoY"});
             }
         }
     }

@@ -40,16 +40,19 @@ bool has(const std::string& lower, std::string_view word) {
 // site_type values ("friche industrielle", "friche d'habitat", ...) to a building type.
 std::optional<BuildingType> building_type_of(const std::string& site_type) {
     const auto t = lower_ascii(site_type);
-    if (has(t, "mixte")) return BuildingType::mixed;
-    if (has(t, "industri") || has(t, "logisti") || has(t, "portuaire") ||
-        has(t, "ferroviaire") || has(t, "aéroportuaire") || has(t, "carrière") ||
-        has(t, "mine")) {
+    if (has(t, "mixte")) {
+        return BuildingType::mixed;
+    }
+    if (has(t, "industri") || has(t, "logisti") || has(t, "portuaire") || has(t, "ferroviaire") ||
+        has(t, "aéroportuaire") || has(t, "carrière") || has(t, "mine")) {
         return BuildingType::industrial;
     }
     if (has(t, "commercial") || has(t, "loisir") || has(t, "hôtel")) {
         return BuildingType::commercial;
     }
-    if (has(t, "habitat")) return BuildingType::residential;
+    if (has(t, "habitat")) {
+        return BuildingType::residential;
+    }
     if (has(t, "hospital") || has(t, "équipement public") || has(t, "enseignement") ||
         has(t, "militaire") || has(t, "cultuel")) {
         return BuildingType::public_building;
@@ -59,38 +62,51 @@ std::optional<BuildingType> building_type_of(const std::string& site_type) {
 
 std::optional<Condition> condition_of(const std::string& bati_etat) {
     const auto t = lower_ascii(bati_etat);
-    if (has(t, "inexistante") || has(t, "faible")) return Condition::good;
-    if (has(t, "moyenne")) return Condition::needs_repair;
-    if (has(t, "très importante")) return Condition::poor;
+    if (has(t, "inexistante") || has(t, "faible")) {
+        return Condition::good;
+    }
+    if (has(t, "moyenne")) {
+        return Condition::needs_repair;
+    }
+    if (has(t, "très importante")) {
+        return Condition::poor;
+    }
     return std::nullopt;
 }
 
 std::optional<VacancyDegree> vacancy_of(const std::string& bati_vacance,
                                         const std::string& site_occupation) {
     const auto v = lower_ascii(bati_vacance);
-    if (v == "vacant") return VacancyDegree::complete;
-    if (has(v, "partiellement")) return VacancyDegree::partial;
+    if (v == "vacant") {
+        return VacancyDegree::complete;
+    }
+    if (has(v, "partiellement")) {
+        return VacancyDegree::partial;
+    }
     const auto o = lower_ascii(site_occupation);
-    if (has(o, "totalement inoccup")) return VacancyDegree::complete;
-    if (has(o, "partiellement inoccup")) return VacancyDegree::partial;
+    if (has(o, "totalement inoccup")) {
+        return VacancyDegree::complete;
+    }
+    if (has(o, "partiellement inoccup")) {
+        return VacancyDegree::partial;
+    }
     return std::nullopt;
 }
 
 // Turns WKT coordinates into WGS84. Reads the CRS from an EWKT SRID, else from the values:
 // degrees, or metres in the Lambert-93 extent of metropolitan France.
 class CrsResolver {
-public:
+  public:
     // Returns an error text, or empty when `g` now holds WGS84 longitude/latitude.
     std::string to_wgs84(WktGeometry& w, bool& swapped) {
         bool degrees = true, lambert = true, lat_first = true;
         for_each_position(w.geometry, [&](Position& p) {
             degrees = degrees && std::fabs(p.lon) <= 180.0 && std::fabs(p.lat) <= 90.0;
-            lambert = lambert && p.lon >= 0.0 && p.lon <= 1.4e6 && p.lat >= 5.9e6 &&
-                      p.lat <= 7.3e6;
+            lambert = lambert && p.lon >= 0.0 && p.lon <= 1.4e6 && p.lat >= 5.9e6 && p.lat <= 7.3e6;
             // The schema's own examples write "POINT(49.2527 3.9815)": latitude first. A pair
             // that reads as mainland France only that way round is taken so.
-            lat_first = lat_first && p.lon >= 41.0 && p.lon <= 51.5 && p.lat >= -5.5 &&
-                        p.lat <= 10.0;
+            lat_first =
+                lat_first && p.lon >= 41.0 && p.lon <= 51.5 && p.lat >= -5.5 && p.lat <= 10.0;
         });
         std::string crs;
         if (w.srid && *w.srid != 4326) {
@@ -109,7 +125,9 @@ public:
         }
         try {
             auto& t = m_transforms[crs];
-            if (!t) t = std::make_unique<geo::ToWgs84>(crs);
+            if (!t) {
+                t = std::make_unique<geo::ToWgs84>(crs);
+            }
             for_each_position(w.geometry, [&](Position& p) { p = t->transform(p.lon, p.lat); });
         } catch (const Error& e) {
             return e.what();
@@ -117,7 +135,7 @@ public:
         return {};
     }
 
-private:
+  private:
     std::map<std::string, std::unique_ptr<geo::ToWgs84>> m_transforms; // one per CRS and file
 };
 
@@ -129,7 +147,9 @@ ParsedFile parse_cnig(const std::string& text, const ImportOptions& options) {
     std::map<std::string, std::size_t> at;
     for (std::size_t i = 0; i < table.header.fields.size(); ++i) {
         auto name = lower_ascii(trim(table.header.fields[i]));
-        if (name.empty()) name = "column" + std::to_string(i + 1);
+        if (name.empty()) {
+            name = "column" + std::to_string(i + 1);
+        }
         at.emplace(name, i);
         names.push_back(name);
     }
@@ -140,8 +160,8 @@ ParsedFile parse_cnig(const std::string& text, const ImportOptions& options) {
     const auto key_col = col("site_numero") ? col("site_numero") : col("site_id");
     const std::string key_name = col("site_numero") ? "site_numero" : "site_id";
     std::optional<std::size_t> lon_col, lat_col;
-    for (auto [lo, la] : {std::pair{"longitude", "latitude"}, std::pair{"lon", "lat"},
-                          std::pair{"x", "y"}}) {
+    for (auto [lo, la] :
+         {std::pair{"longitude", "latitude"}, std::pair{"lon", "lat"}, std::pair{"x", "y"}}) {
         if (!lon_col && col(lo) && col(la)) {
             lon_col = col(lo);
             lat_col = col(la);
@@ -200,7 +220,9 @@ ParsedFile parse_cnig(const std::string& text, const ImportOptions& options) {
         std::map<std::string, std::string> v;
         for (std::size_t i = 0; i < rec.fields.size(); ++i) {
             auto value = collapse_whitespace(rec.fields[i]);
-            if (!missing_value(value)) v[names[i]] = value;
+            if (!missing_value(value)) {
+                v[names[i]] = value;
+            }
         }
         auto get = [&](const std::string& k) {
             auto it = v.find(k);
@@ -212,14 +234,20 @@ ParsedFile parse_cnig(const std::string& text, const ImportOptions& options) {
         std::vector<std::string> geometry_errors;
         auto try_wkt = [&](const std::string& column) {
             const auto wkt = get(column);
-            if (geometry || wkt.empty()) return;
+            if (geometry || wkt.empty()) {
+                return;
+            }
             std::string error;
             auto w = read_wkt(wkt, error);
-            if (w) error = crs.to_wgs84(*w, swapped);
+            if (w) {
+                error = crs.to_wgs84(*w, swapped);
+            }
             if (w && error.empty()) {
                 FieldErrors errors;
                 geo::validate(w->geometry, "", errors);
-                for (const auto& e : errors.list()) error += (error.empty() ? "" : "; ") + e.message;
+                for (const auto& e : errors.list()) {
+                    error += (error.empty() ? "" : "; ") + e.message;
+                }
             }
             if (error.empty()) {
                 geometry = std::move(w->geometry);
@@ -238,7 +266,8 @@ ParsedFile parse_cnig(const std::string& text, const ImportOptions& options) {
                 if (error.empty()) {
                     geometry = w.geometry;
                 } else {
-                    geometry_errors.push_back(names[*lon_col] + "/" + names[*lat_col] + ": " + error);
+                    geometry_errors.push_back(names[*lon_col] + "/" + names[*lat_col] + ": " +
+                                              error);
                 }
             } else {
                 geometry_errors.push_back(names[*lon_col] + "/" + names[*lat_col] +
@@ -249,7 +278,9 @@ ParsedFile parse_cnig(const std::string& text, const ImportOptions& options) {
             std::string reason = geometry_errors.empty() ? "no geometry: geompoint and geomsurf "
                                                            "are empty"
                                                          : "";
-            for (const auto& e : geometry_errors) reason += (reason.empty() ? "" : "; ") + e;
+            for (const auto& e : geometry_errors) {
+                reason += (reason.empty() ? "" : "; ") + e;
+            }
             reject(reason);
             continue;
         }
@@ -276,7 +307,9 @@ ParsedFile parse_cnig(const std::string& text, const ImportOptions& options) {
         f.building_type = building_type_of(get("site_type"));
         auto buildings = parse_number(get("bati_nombre"));
         auto floor_area = parse_number(get("bati_surface"));
-        if (floor_area && *floor_area > 0.0 && *floor_area <= 1e10) f.floor_area_m2 = floor_area;
+        if (floor_area && *floor_area > 0.0 && *floor_area <= 1e10) {
+            f.floor_area_m2 = floor_area;
+        }
         // A site with buildings is a building to let; bare land is a plot.
         f.kind = (buildings && *buildings >= 1.0) || f.floor_area_m2 ? SpaceKind::building
                                                                      : SpaceKind::plot;
@@ -287,34 +320,44 @@ ParsedFile parse_cnig(const std::string& text, const ImportOptions& options) {
             f.area_computed = false;
         }
         geo::complete_area(f);
-        if (auto d = parse_date_lenient(get("activite_fin_date"))) f.vacant_since = d;
+        if (auto d = parse_date_lenient(get("activite_fin_date"))) {
+            f.vacant_since = d;
+        }
 
         std::vector<std::string> use;
         if (has(statut, "avec projet")) {
             std::string p = "reconversion project";
             auto url = get("site_projet_url").empty() ? get("site_projet") : get("site_projet_url");
-            if (!url.empty()) p += " (" + url + ")";
+            if (!url.empty()) {
+                p += " (" + url + ")";
+            }
             use.push_back(p);
         }
-        if (auto t = get("site_reconv_type"); !t.empty()) use.push_back("reconverted to " + t);
+        if (auto t = get("site_reconv_type"); !t.empty()) {
+            use.push_back("reconverted to " + t);
+        }
         for (const auto& u : use) {
             f.planned_future_use += (f.planned_future_use.empty() ? "" : "; ") + u;
         }
         f.planned_future_use = truncate_utf8(f.planned_future_use, k_max_planned_use);
         if (auto pollution = get("sol_pollution_existe"); !pollution.empty()) {
             f.notes = "Soil pollution: " + pollution;
-            if (auto c = get("sol_pollution_commentaire"); !c.empty()) f.notes += " (" + c + ")";
+            if (auto c = get("sol_pollution_commentaire"); !c.empty()) {
+                f.notes += " (" + c + ")";
+            }
         }
 
         json attrs = json::object();
         for (const auto& [name, value] : v) {
-            if (k_geometry_columns.count(name)) continue;
+            if (k_geometry_columns.count(name)) {
+                continue;
+            }
             if (k_date_columns.count(name)) {
                 auto d = parse_date_lenient(value);
                 if (!d) {
-                    out.warnings.push_back({rec.line, id,
-                                            name + " '" + value +
-                                                "' is not a date (YYYY-MM-DD); kept as written"});
+                    out.warnings.push_back(
+                        {rec.line, id,
+                         name + " '" + value + "' is not a date (YYYY-MM-DD); kept as written"});
                 }
                 attrs[name] = d ? *d : value;
             } else {
@@ -328,8 +371,9 @@ ParsedFile parse_cnig(const std::string& text, const ImportOptions& options) {
     }
     if (swapped) {
         out.warnings.insert(out.warnings.begin(),
-                            {0, "", "some WKT coordinates were written latitude first (as in the "
-                                    "schema's examples) and were read that way"});
+                            {0, "",
+                             "some WKT coordinates were written latitude first (as in the "
+                             "schema's examples) and were read that way"});
     }
     return out;
 }

@@ -16,14 +16,24 @@ char detect_delimiter(std::string_view text) {
         } else if (!quoted && (c == '\n' || c == '\r')) {
             break;
         } else if (!quoted) {
-            if (c == ',') ++counts[0];
-            if (c == ';') ++counts[1];
-            if (c == '\t') ++counts[2];
+            if (c == ',') {
+                ++counts[0];
+            }
+            if (c == ';') {
+                ++counts[1];
+            }
+            if (c == '\t') {
+                ++counts[2];
+            }
         }
     }
     // Ties go to the comma, the RFC 4180 default.
-    if (counts[1] > counts[0] && counts[1] >= counts[2]) return ';';
-    if (counts[2] > counts[0] && counts[2] > counts[1]) return '\t';
+    if (counts[1] > counts[0] && counts[1] >= counts[2]) {
+        return ';';
+    }
+    if (counts[2] > counts[0] && counts[2] > counts[1]) {
+        return '\t';
+    }
     return ',';
 }
 

@@ -34,7 +34,9 @@ const std::vector<std::string> k_name_alternatives{"title", "label", "nom", "nom
 // A string member of an object, or "" when it is absent or not a string (json::value would
 // throw on a member of another type, and files may hold anything).
 std::string member_text(const json& obj, std::string_view key) {
-    if (!obj.is_object()) return {};
+    if (!obj.is_object()) {
+        return {};
+    }
     auto it = obj.find(key);
     return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
@@ -43,10 +45,14 @@ std::string member_text(const json& obj, std::string_view key) {
 // Feature positions in the text. nlohmann::json does not say where a value started, so a small
 // scanner walks the (already validated) text to the elements of the root's "features" array.
 
-bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_ws(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 std::size_t skip_ws(std::string_view s, std::size_t i) {
-    while (i < s.size() && is_ws(s[i])) ++i;
+    while (i < s.size() && is_ws(s[i])) {
+        ++i;
+    }
     return i;
 }
 
@@ -62,8 +68,12 @@ std::size_t skip_string(std::string_view s, std::size_t i) {
 }
 
 std::size_t skip_value(std::string_view s, std::size_t i) {
-    if (i >= s.size()) return i;
-    if (s[i] == '"') return skip_string(s, i);
+    if (i >= s.size()) {
+        return i;
+    }
+    if (s[i] == '"') {
+        return skip_string(s, i);
+    }
     if (s[i] == '{' || s[i] == '[') {
         int depth = 0;
         while (i < s.size()) {
@@ -75,13 +85,17 @@ std::size_t skip_value(std::string_view s, std::size_t i) {
             if (c == '{' || c == '[') {
                 ++depth;
             } else if (c == '}' || c == ']') {
-                if (--depth == 0) return i + 1;
+                if (--depth == 0) {
+                    return i + 1;
+                }
             }
             ++i;
         }
         return i;
     }
-    while (i < s.size() && s[i] != ',' && s[i] != '}' && s[i] != ']' && !is_ws(s[i])) ++i;
+    while (i < s.size() && s[i] != ',' && s[i] != '}' && s[i] != ']' && !is_ws(s[i])) {
+        ++i;
+    }
     return i;
 }
 
@@ -89,16 +103,22 @@ std::size_t skip_value(std::string_view s, std::size_t i) {
 std::vector<std::size_t> feature_offsets(std::string_view s) {
     std::vector<std::size_t> out;
     std::size_t i = skip_ws(s, 0);
-    if (i >= s.size() || s[i] != '{') return {};
+    if (i >= s.size() || s[i] != '{') {
+        return {};
+    }
     ++i;
     while (true) {
         i = skip_ws(s, i);
-        if (i >= s.size() || s[i] != '"') break;
+        if (i >= s.size() || s[i] != '"') {
+            break;
+        }
         const std::size_t key_start = i;
         i = skip_string(s, i);
         const auto key = s.substr(key_start + 1, i - key_start - 2);
         i = skip_ws(s, i);
-        if (i >= s.size() || s[i] != ':') return {};
+        if (i >= s.size() || s[i] != ':') {
+            return {};
+        }
         i = skip_ws(s, i + 1);
         if (key == "features" && i < s.size() && s[i] == '[') {
             out.clear();
@@ -106,14 +126,18 @@ std::vector<std::size_t> feature_offsets(std::string_view s) {
             while (i < s.size() && s[i] != ']') {
                 out.push_back(i);
                 i = skip_ws(s, skip_value(s, i));
-                if (i < s.size() && s[i] == ',') i = skip_ws(s, i + 1);
+                if (i < s.size() && s[i] == ',') {
+                    i = skip_ws(s, i + 1);
+                }
             }
             ++i;
         } else {
             i = skip_value(s, i);
         }
         i = skip_ws(s, i);
-        if (i < s.size() && s[i] == ',') ++i;
+        if (i < s.size() && s[i] == ',') {
+            ++i;
+        }
     }
     return out;
 }
@@ -126,7 +150,9 @@ std::vector<std::size_t> lines_of(std::string_view s, const std::vector<std::siz
     std::size_t pos = 0;
     for (auto off : offsets) {
         for (; pos < off && pos < s.size(); ++pos) {
-            if (s[pos] == '\n') ++line;
+            if (s[pos] == '\n') {
+                ++line;
+            }
         }
         out.push_back(line);
     }
@@ -139,7 +165,9 @@ std::vector<std::size_t> lines_of(std::string_view s, const std::vector<std::siz
 
 std::optional<std::string> legacy_crs(const json& doc) {
     auto crs = doc.find("crs");
-    if (crs == doc.end() || !crs->is_object()) return std::nullopt;
+    if (crs == doc.end() || !crs->is_object()) {
+        return std::nullopt;
+    }
     auto props = crs->find("properties");
     if (member_text(*crs, "type") != "name" || props == crs->end() || !props->is_object()) {
         return std::nullopt;
@@ -150,23 +178,33 @@ std::optional<std::string> legacy_crs(const json& doc) {
                        lower.find("crs:84") != std::string::npos ||
                        (lower.find("epsg") != std::string::npos && lower.size() >= 4 &&
                         lower.compare(lower.size() - 4, 4, "4326") == 0);
-    if (name.empty() || wgs84) return std::nullopt;
+    if (name.empty() || wgs84) {
+        return std::nullopt;
+    }
     return name;
 }
 
 void transform_coordinates(json& coords, const geo::ToWgs84& t) {
-    if (!coords.is_array()) return;
+    if (!coords.is_array()) {
+        return;
+    }
     if (coords.size() >= 2 && coords[0].is_number() && coords[1].is_number()) {
         auto p = t.transform(coords[0].get<double>(), coords[1].get<double>());
         coords = json::array({p.lon, p.lat});
         return;
     }
-    for (auto& c : coords) transform_coordinates(c, t);
+    for (auto& c : coords) {
+        transform_coordinates(c, t);
+    }
 }
 
 std::string id_text(const json& v) {
-    if (v.is_string()) return trim(v.get<std::string>());
-    if (v.is_number_integer() || v.is_number_unsigned() || v.is_number_float()) return v.dump();
+    if (v.is_string()) {
+        return trim(v.get<std::string>());
+    }
+    if (v.is_number_integer() || v.is_number_unsigned() || v.is_number_float()) {
+        return v.dump();
+    }
     return {};
 }
 
@@ -187,7 +225,9 @@ ParsedFile parse_geojson(const std::string& text, const ImportOptions& options) 
     } catch (const json::parse_error& e) {
         std::size_t line = 1;
         for (std::size_t i = 0; i < std::min<std::size_t>(e.byte, text.size()); ++i) {
-            if (text[i] == '\n') ++line;
+            if (text[i] == '\n') {
+                ++line;
+            }
         }
         throw Error(ErrorKind::invalid_input,
                     "the file is not valid JSON (line " + std::to_string(line) + ")",
@@ -203,12 +243,16 @@ ParsedFile parse_geojson(const std::string& text, const ImportOptions& options) 
     if (type == "FeatureCollection") {
         auto fs = doc.find("features");
         if (fs == doc.end() || !fs->is_array()) {
-            throw Error(ErrorKind::invalid_input,
-                        "the FeatureCollection has no \"features\" array", k_geojson_hint);
+            throw Error(ErrorKind::invalid_input, "the FeatureCollection has no \"features\" array",
+                        k_geojson_hint);
         }
-        for (const auto& f : *fs) features.push_back(&f);
+        for (const auto& f : *fs) {
+            features.push_back(&f);
+        }
         lines = lines_of(text, feature_offsets(text));
-        if (lines.size() != features.size()) lines.clear(); // odd text: no line numbers
+        if (lines.size() != features.size()) {
+            lines.clear(); // odd text: no line numbers
+        }
     } else if (type == "Feature") {
         features.push_back(&doc);
         lines.push_back(lines_of(text, {skip_ws(text, 0)}).front());
@@ -225,8 +269,9 @@ ParsedFile parse_geojson(const std::string& text, const ImportOptions& options) 
     std::unique_ptr<geo::ToWgs84> transform;
     if (auto crs = legacy_crs(doc)) {
         transform = std::make_unique<geo::ToWgs84>(*crs); // throws for an unknown CRS
-        out.warnings.push_back({0, "", "coordinates transformed from " + *crs +
-                                           " to WGS84 (RFC 7946 has no crs member)"});
+        out.warnings.push_back(
+            {0, "",
+             "coordinates transformed from " + *crs + " to WGS84 (RFC 7946 has no crs member)"});
     }
 
     // The file's source: given, or the one every feature names, or the file's own name.
@@ -238,7 +283,9 @@ ParsedFile parse_geojson(const std::string& text, const ImportOptions& options) 
         if (f->is_object()) {
             auto p = f->find("properties");
             if (p != f->end() && p->is_object()) {
-                if (const json* v = string_prop(*p, "source")) s = trim(v->get<std::string>());
+                if (const json* v = string_prop(*p, "source")) {
+                    s = trim(v->get<std::string>());
+                }
             }
         }
         if (s.empty() || (common && *common != s)) {
@@ -256,8 +303,8 @@ ParsedFile parse_geojson(const std::string& text, const ImportOptions& options) 
         ++out.rows;
         const json& feature = *features[n];
         const std::size_t line = lines.empty() ? 0 : lines[n];
-        const std::string where = line > 0 ? "line " + std::to_string(line)
-                                            : "feature " + std::to_string(n + 1);
+        const std::string where =
+            line > 0 ? "line " + std::to_string(line) : "feature " + std::to_string(n + 1);
         std::string reference = "feature " + std::to_string(n + 1);
         auto reject = [&](std::string reason) {
             out.rejected.push_back({line, reference, std::move(reason)});
@@ -283,13 +330,19 @@ ParsedFile parse_geojson(const std::string& text, const ImportOptions& options) 
             source = trim(s->get<std::string>());
         }
         std::string source_id;
-        if (auto it = props->find("source_id"); it != props->end()) source_id = id_text(*it);
+        if (auto it = props->find("source_id"); it != props->end()) {
+            source_id = id_text(*it);
+        }
         if (source_id.empty()) {
-            if (auto it = feature.find("id"); it != feature.end()) source_id = id_text(*it);
+            if (auto it = feature.find("id"); it != feature.end()) {
+                source_id = id_text(*it);
+            }
         }
         for (const char* key : {"id", "ref"}) {
             if (source_id.empty()) {
-                if (auto it = props->find(key); it != props->end()) source_id = id_text(*it);
+                if (auto it = props->find(key); it != props->end()) {
+                    source_id = id_text(*it);
+                }
             }
         }
         if (source_id.empty()) {
@@ -320,8 +373,12 @@ ParsedFile parse_geojson(const std::string& text, const ImportOptions& options) 
                 continue;
             }
             if (key == "status") {
-                if (value.is_string()) status = parse_enum<SpaceStatus>(value.get<std::string>());
-                if (!status && !value.is_null()) attrs["status"] = value; // someone else's status
+                if (value.is_string()) {
+                    status = parse_enum<SpaceStatus>(value.get<std::string>());
+                }
+                if (!status && !value.is_null()) {
+                    attrs["status"] = value; // someone else's status
+                }
                 continue;
             }
             if (k_read_only.count(key)) {
@@ -334,7 +391,8 @@ ParsedFile parse_geojson(const std::string& text, const ImportOptions& options) 
                 attrs[key] = value;
             }
         }
-        if (const json* s = string_prop(*props, "source"); s && trim(s->get<std::string>()) != source) {
+        if (const json* s = string_prop(*props, "source");
+            s && trim(s->get<std::string>()) != source) {
             attrs["source"] = *s; // overridden by the import: keep what the file said
         }
         // An area our export computed from the geometry is not a given area: leave it out so
@@ -352,11 +410,13 @@ ParsedFile parse_geojson(const std::string& text, const ImportOptions& options) 
                 continue;
             }
         }
-        if (!geometry.is_null()) flat["geometry"] = geometry;
+        if (!geometry.is_null()) {
+            flat["geometry"] = geometry;
+        }
 
-        const bool name_missing = !flat.contains("name") || flat["name"].is_null() ||
-                                  (flat["name"].is_string() &&
-                                   trim_view(flat["name"].get<std::string>()).empty());
+        const bool name_missing =
+            !flat.contains("name") || flat["name"].is_null() ||
+            (flat["name"].is_string() && trim_view(flat["name"].get<std::string>()).empty());
         if (name_missing) {
             std::string name;
             for (const auto& alt : k_name_alternatives) {
@@ -373,7 +433,9 @@ ParsedFile parse_geojson(const std::string& text, const ImportOptions& options) 
         }
         flat["source"] = source;
         flat["source_id"] = source_id;
-        if (!flat.contains("source_attributes")) flat["source_attributes"] = attrs;
+        if (!flat.contains("source_attributes")) {
+            flat["source_attributes"] = attrs;
+        }
 
         ImportRecord r;
         r.line = line;

@@ -3,6 +3,7 @@
 #include "importers/parsers.hpp"
 #include "importers/text.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace impetus::importers {
@@ -30,7 +31,9 @@ std::string_view first_line(std::string_view text) {
 std::string squeezed(std::string_view s) {
     std::string out;
     for (char c : lower_ascii(s)) {
-        if (c != ' ' && c != '"') out += c;
+        if (c != ' ' && c != '"') {
+            out += c;
+        }
     }
     return out;
 }
@@ -50,7 +53,9 @@ void check_references(Store& store, Id workspace_id, ParsedFile& parsed) {
         std::string problem;
         if (auto id = r.fields.owner_organisation_id) {
             auto [it, fresh] = organisations.try_emplace(*id, false);
-            if (fresh) it->second = store.organisation(workspace_id, *id).has_value();
+            if (fresh) {
+                it->second = store.organisation(workspace_id, *id).has_value();
+            }
             if (!it->second) {
                 problem = "owner_organisation_id " + std::to_string(*id) +
                           " is not an organisation of this workspace";
@@ -58,7 +63,9 @@ void check_references(Store& store, Id workspace_id, ParsedFile& parsed) {
         }
         if (auto id = r.fields.parent_id; id && problem.empty()) {
             auto [it, fresh] = spaces.try_emplace(*id, false);
-            if (fresh) it->second = store.space(workspace_id, *id).has_value();
+            if (fresh) {
+                it->second = store.space(workspace_id, *id).has_value();
+            }
             if (!it->second) {
                 problem = "parent_id " + std::to_string(*id) + " is not a space of this workspace";
             }
@@ -82,9 +89,13 @@ std::string reason_from(const Error& e) {
     }
     std::string out;
     for (const auto& f : e.fields()) {
-        if (!out.empty()) out += "; ";
+        if (!out.empty()) {
+            out += "; ";
+        }
         std::string_view field = f.field;
-        if (!field.empty() && field.front() == '/') field.remove_prefix(1);
+        if (!field.empty() && field.front() == '/') {
+            field.remove_prefix(1);
+        }
         if (!field.empty()) {
             out += field;
             out += ' ';
@@ -117,7 +128,9 @@ json to_json(const ImportReport& r) {
 }
 
 ImportFormat detect_format(std::string_view content) {
-    const auto decoded = decode_text(content);
+    // The first bytes are enough; a sequence cut at the end only changes the guessed encoding.
+    const auto decoded =
+        decode_text(content.substr(0, std::min<std::size_t>(content.size(), 65536)));
     const std::string_view text = trim_view(decoded.text);
     if (text.empty()) {
         throw Error(ErrorKind::invalid_input, "the file is empty", k_formats_hint);
@@ -147,9 +160,15 @@ ParsedFile parse_file(std::string_view content, const ImportOptions& options) {
     }
     ParsedFile parsed;
     switch (format) {
-    case ImportFormat::geojson: parsed = detail::parse_geojson(decoded.text, options); break;
-    case ImportFormat::brownfield: parsed = detail::parse_brownfield(decoded.text, options); break;
-    case ImportFormat::cnig: parsed = detail::parse_cnig(decoded.text, options); break;
+    case ImportFormat::geojson:
+        parsed = detail::parse_geojson(decoded.text, options);
+        break;
+    case ImportFormat::brownfield:
+        parsed = detail::parse_brownfield(decoded.text, options);
+        break;
+    case ImportFormat::cnig:
+        parsed = detail::parse_cnig(decoded.text, options);
+        break;
     }
     parsed.format = format;
     parsed.encoding = decoded.encoding;
@@ -174,7 +193,9 @@ ImportReport run_import(Store& store, Id workspace_id, std::string_view content,
         for (const auto& r : parsed.rejected) {
             std::string where = r.line > 0 ? "line " + std::to_string(r.line) : r.reference;
             std::string reason = r.reason;
-            if (r.line > 0 && !r.reference.empty()) reason = r.reference + ": " + reason;
+            if (r.line > 0 && !r.reference.empty()) {
+                reason = r.reference + ": " + reason;
+            }
             fields.push_back({where, reason});
         }
         const auto n = parsed.rejected.size();
@@ -187,20 +208,28 @@ ImportReport run_import(Store& store, Id workspace_id, std::string_view content,
 
     if (!parsed.records.empty()) {
         std::string name = options.file_name.empty() ? "a file" : options.file_name;
-        auto outcomes = store.apply_import(
-            workspace_id, parsed.records,
-            "imported from " + name + " (" + std::string(enum_name(parsed.format)) + ")",
-            options.dry_run);
+        auto outcomes = store.apply_import(workspace_id, parsed.records,
+                                           "imported from " + name + " (" +
+                                               std::string(enum_name(parsed.format)) + ")",
+                                           options.dry_run);
         for (const auto& o : outcomes) {
             switch (o.kind) {
-            case ImportOutcomeKind::created: ++report.created; break;
-            case ImportOutcomeKind::updated: ++report.updated; break;
-            case ImportOutcomeKind::unchanged: ++report.unchanged; break;
+            case ImportOutcomeKind::created:
+                ++report.created;
+                break;
+            case ImportOutcomeKind::updated:
+                ++report.updated;
+                break;
+            case ImportOutcomeKind::unchanged:
+                ++report.unchanged;
+                break;
             }
         }
     }
     for (const auto& r : parsed.records) {
-        if (r.source_says_ended) ++report.ended;
+        if (r.source_says_ended) {
+            ++report.ended;
+        }
     }
     report.rejected = std::move(parsed.rejected);
     report.warnings = std::move(parsed.warnings);

@@ -145,19 +145,25 @@ std::string_view trim_view(std::string_view s) {
     std::size_t b = 0;
     while (b < s.size()) {
         std::size_t k = space_at(s, b);
-        if (k == 0) break;
+        if (k == 0) {
+            break;
+        }
         b += k;
     }
     std::size_t e = s.size();
     while (e > b) {
         std::size_t k = space_before(s, e);
-        if (k == 0) break;
+        if (k == 0) {
+            break;
+        }
         e -= k;
     }
     return s.substr(b, e - b);
 }
 
-std::string trim(std::string_view s) { return std::string(trim_view(s)); }
+std::string trim(std::string_view s) {
+    return std::string(trim_view(s));
+}
 
 std::string collapse_whitespace(std::string_view s) {
     s = trim_view(s);
@@ -197,7 +203,9 @@ std::string normalise_newlines(std::string_view s) {
     for (std::size_t i = 0; i < s.size(); ++i) {
         if (s[i] == '\r') {
             out += '\n';
-            if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
+            if (i + 1 < s.size() && s[i + 1] == '\n') {
+                ++i;
+            }
         } else {
             out += s[i];
         }
@@ -208,7 +216,9 @@ std::string normalise_newlines(std::string_view s) {
 std::string lower_ascii(std::string_view s) {
     std::string out(s);
     for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c - 'A' + 'a');
+        }
     }
     return out;
 }
@@ -217,9 +227,13 @@ std::string slugify(std::string_view s) {
     std::string out;
     bool dash = false;
     for (char c : s) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c - 'A' + 'a');
+        }
         if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-            if (dash && !out.empty()) out += '-';
+            if (dash && !out.empty()) {
+                out += '-';
+            }
             dash = false;
             out += c;
         } else {

@@ -11,18 +11,24 @@ namespace impetus::importers {
 namespace {
 
 class WktParser {
-public:
+  public:
     explicit WktParser(std::string_view s) : m_s(s) {}
 
     std::optional<WktGeometry> parse(std::string& error) {
         WktGeometry out;
         skip_ws();
         if (match_word("SRID")) {
-            if (!match('=')) return fail(error, "SRID must be followed by '='");
+            if (!match('=')) {
+                return fail(error, "SRID must be followed by '='");
+            }
             auto v = number();
-            if (!v || *v != std::floor(*v)) return fail(error, "SRID must be an integer");
+            if (!v || *v != std::floor(*v)) {
+                return fail(error, "SRID must be an integer");
+            }
             out.srid = static_cast<int>(*v);
-            if (!match(';')) return fail(error, "SRID=n must be followed by ';'");
+            if (!match(';')) {
+                return fail(error, "SRID=n must be followed by ';'");
+            }
         }
         std::string word = keyword();
         // Dimension tags (Z, M, ZM) may follow the type; extra ordinates are read and dropped.
@@ -37,29 +43,44 @@ public:
             return fail(error, word + " EMPTY has no position");
         }
         if (word == "POINT") {
-            if (!match('(')) return fail(error, "POINT needs '('");
+            if (!match('(')) {
+                return fail(error, "POINT needs '('");
+            }
             auto p = position(error);
-            if (!p) return std::nullopt;
-            if (!match(')')) return fail(error, "POINT needs ')'");
+            if (!p) {
+                return std::nullopt;
+            }
+            if (!match(')')) {
+                return fail(error, "POINT needs ')'");
+            }
             out.geometry = Point{*p};
         } else if (word == "POLYGON") {
             auto poly = polygon(error);
-            if (!poly) return std::nullopt;
+            if (!poly) {
+                return std::nullopt;
+            }
             out.geometry = std::move(*poly);
         } else if (word == "MULTIPOLYGON") {
-            if (!match('(')) return fail(error, "MULTIPOLYGON needs '('");
+            if (!match('(')) {
+                return fail(error, "MULTIPOLYGON needs '('");
+            }
             MultiPolygon mp;
             do {
                 auto poly = polygon(error);
-                if (!poly) return std::nullopt;
+                if (!poly) {
+                    return std::nullopt;
+                }
                 mp.polygons.push_back(std::move(*poly));
             } while (match(','));
-            if (!match(')')) return fail(error, "MULTIPOLYGON needs ')'");
+            if (!match(')')) {
+                return fail(error, "MULTIPOLYGON needs ')'");
+            }
             out.geometry = std::move(mp);
         } else if (word.empty()) {
             return fail(error, "not WKT: expected POINT, POLYGON or MULTIPOLYGON");
         } else {
-            return fail(error, "'" + word + "' is not accepted: use POINT, POLYGON or MULTIPOLYGON");
+            return fail(error,
+                        "'" + word + "' is not accepted: use POINT, POLYGON or MULTIPOLYGON");
         }
         skip_ws();
         if (m_i != m_s.size()) {
@@ -68,14 +89,16 @@ public:
         return out;
     }
 
-private:
+  private:
     std::optional<WktGeometry> fail(std::string& error, std::string msg) {
         error = std::move(msg);
         return std::nullopt;
     }
 
     void skip_ws() {
-        while (m_i < m_s.size() && std::isspace(static_cast<unsigned char>(m_s[m_i]))) ++m_i;
+        while (m_i < m_s.size() && std::isspace(static_cast<unsigned char>(m_s[m_i]))) {
+            ++m_i;
+        }
     }
 
     bool match(char c) {
@@ -99,7 +122,9 @@ private:
     bool match_word(std::string_view w) {
         skip_ws();
         std::size_t save = m_i;
-        if (keyword() == w) return true;
+        if (keyword() == w) {
+            return true;
+        }
         m_i = save;
         return false;
     }
@@ -107,9 +132,9 @@ private:
     std::optional<double> number() {
         skip_ws();
         std::size_t b = m_i;
-        while (m_i < m_s.size() && (std::isdigit(static_cast<unsigned char>(m_s[m_i])) ||
-                                    m_s[m_i] == '.' || m_s[m_i] == '-' || m_s[m_i] == '+' ||
-                                    m_s[m_i] == 'e' || m_s[m_i] == 'E')) {
+        while (m_i < m_s.size() &&
+               (std::isdigit(static_cast<unsigned char>(m_s[m_i])) || m_s[m_i] == '.' ||
+                m_s[m_i] == '-' || m_s[m_i] == '+' || m_s[m_i] == 'e' || m_s[m_i] == 'E')) {
             ++m_i;
         }
         return parse_number(m_s.substr(b, m_i - b));
@@ -149,7 +174,9 @@ private:
             Ring ring;
             do {
                 auto p = position(error);
-                if (!p) return std::nullopt;
+                if (!p) {
+                    return std::nullopt;
+                }
                 ring.push_back(*p);
             } while (match(','));
             if (!match(')')) {

@@ -25,12 +25,19 @@ template <typename F> void for_each_position(Geometry& g, F&& f) {
     if (auto* pt = std::get_if<Point>(&g)) {
         f(pt->position);
     } else if (auto* poly = std::get_if<Polygon>(&g)) {
-        for (auto& r : poly->rings)
-            for (auto& p : r) f(p);
+        for (auto& r : poly->rings) {
+            for (auto& p : r) {
+                f(p);
+            }
+        }
     } else {
-        for (auto& poly2 : std::get<MultiPolygon>(g).polygons)
-            for (auto& r : poly2.rings)
-                for (auto& p : r) f(p);
+        for (auto& poly2 : std::get<MultiPolygon>(g).polygons) {
+            for (auto& r : poly2.rings) {
+                for (auto& p : r) {
+                    f(p);
+                }
+            }
+        }
     }
 }
 

@@ -15,7 +15,8 @@ using test_support::find_row;
 using test_support::StoreTest;
 using test_support::test_data;
 
-const std::string k_brighton = std::string(IMPETUS_SHARED_DATA) + "/brownfield/brighton-and-hove.csv";
+const std::string k_brighton =
+    std::string(IMPETUS_SHARED_DATA) + "/brownfield/brighton-and-hove.csv";
 
 ImportOptions options_for(const std::string& file_name) {
     ImportOptions o;
@@ -24,7 +25,7 @@ ImportOptions options_for(const std::string& file_name) {
 }
 
 class BrightonRegister : public StoreTest {
-protected:
+  protected:
     void SetUp() override {
         StoreTest::SetUp();
         if (std::filesystem::exists(k_brighton)) {
@@ -68,7 +69,9 @@ TEST_F(BrightonRegister, ImportsEveryRowWithPositionsAndText) {
         EXPECT_LT(p.lat, 60.9) << s.fields.source_id;
         EXPECT_GT(p.lon, -8.7) << s.fields.source_id;
         EXPECT_LT(p.lon, 1.8) << s.fields.source_id;
-        if (geo::distance_m(brighton, p) < 15000.0) ++near;
+        if (geo::distance_m(brighton, p) < 15000.0) {
+            ++near;
+        }
         EXPECT_EQ(s.fields.kind, SpaceKind::plot);
         EXPECT_EQ(s.fields.source, "brownfield:brighton-and-hove");
     }
@@ -123,7 +126,8 @@ TEST_F(BrightonRegister, FieldsOfKnownRows) {
     // A trailing no-break space is trimmed.
     auto flats = by_source_id(workspace_id, "SHLAA0930");
     ASSERT_TRUE(flats);
-    EXPECT_EQ(flats->fields.notes, "Complete Demolition of existing house and erection of 7no flats");
+    EXPECT_EQ(flats->fields.notes,
+              "Complete Demolition of existing house and erection of 7no flats");
 
     // Multi-line notes keep their line breaks; a name cell's trailing line break goes.
     auto railway = by_source_id(workspace_id, "SHLAA0180");
@@ -185,10 +189,13 @@ TEST_F(Brownfield2017, Osgb36EastingsNorthingsWindows1252AndDmyDates) {
     EXPECT_TRUE(report.rejected.empty());
 
     // Expected positions from `cs2cs EPSG:27700 EPSG:4326` (PROJ, no network grids).
-    struct Expect { const char* ref; double lat, lon; };
-    for (auto e : {Expect{"EX001", 50.82347580, -0.14433951},
-                   Expect{"EX002", 50.83072203, -0.20511482},
-                   Expect{"EX003", 50.81746757, -0.10624666}}) {
+    struct Expect {
+        const char* ref;
+        double lat, lon;
+    };
+    for (auto e :
+         {Expect{"EX001", 50.82347580, -0.14433951}, Expect{"EX002", 50.83072203, -0.20511482},
+          Expect{"EX003", 50.81746757, -0.10624666}}) {
         auto s = by_source_id(workspace_id, e.ref);
         ASSERT_TRUE(s) << e.ref;
         const auto& p = std::get<Point>(s->fields.geometry).position;
@@ -257,7 +264,7 @@ TEST_F(BrokenRegister, EachBadRowIsReportedWithLineAndReasonAndTheGoodOnesImport
                              options_for("import-brownfield-broken.csv"));
     EXPECT_EQ(report.encoding, "utf-8-bom");
     EXPECT_EQ(report.source, "brownfield:example");
-    EXPECT_EQ(report.rows, 10u); // line 14 is swallowed by the unclosed quote on line 13
+    EXPECT_EQ(report.rows, 10u);   // line 14 is swallowed by the unclosed quote on line 13
     EXPECT_EQ(report.created, 4u); // GOOD1, GOOD2, GOOD3, SHORT
     EXPECT_EQ(report.ended, 1u);
     EXPECT_EQ(count_spaces(workspace_id), 4u);
@@ -345,6 +352,18 @@ TEST(BrownfieldParse, GridReferencesWithoutACrsColumnAndSemicolons) {
     EXPECT_FALSE(p.records[0].fields.area_m2);
     ASSERT_EQ(p.warnings.size(), 1u);
     EXPECT_NE(p.warnings[0].reason.find("Hectares 'abc'"), std::string::npos);
+}
+
+TEST(BrownfieldParse, AShortRowLackingARequiredColumnIsRejected) {
+    ImportOptions o;
+    o.file_name = "short.csv";
+    auto p = parse_file(
+        "SiteReference,SiteNameAddress,GeoX,GeoY\nA1,Somewhere\nA2,There,-0.1,50.8\n", o);
+    ASSERT_EQ(p.rejected.size(), 1u);
+    EXPECT_EQ(p.rejected[0].line, 2u);
+    EXPECT_EQ(p.rejected[0].reference, "A1");
+    EXPECT_EQ(p.rejected[0].reason, "has 2 fields, the header has 4");
+    EXPECT_EQ(p.records.size(), 1u);
 }
 
 } // namespace

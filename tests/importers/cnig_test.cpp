@@ -89,8 +89,8 @@ TEST_F(CnigImport, HandMadeFile) {
 TEST(CnigParse, CurrentSchemaKeyAndLongitudeLatitudeColumns) {
     ImportOptions o;
     o.file_name = "friches-2024.csv";
-    auto p = parse_file("site_id,site_nom,longitude,latitude\nS1,Halle,2.35,48.85\n,Vide,2.35,48.85\n",
-                        o);
+    auto p = parse_file(
+        "site_id,site_nom,longitude,latitude\nS1,Halle,2.35,48.85\n,Vide,2.35,48.85\n", o);
     EXPECT_EQ(p.format, ImportFormat::cnig);
     EXPECT_EQ(p.source, "cnig:friches-2024");
     ASSERT_EQ(p.records.size(), 1u);

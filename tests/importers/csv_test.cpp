@@ -19,7 +19,8 @@ TEST(Csv, QuotedFieldsWithDelimitersAndDoubledQuotes) {
 
 TEST(Csv, EmbeddedLineBreaksAndLineNumbers) {
     // CRLF records with bare LF inside quoted cells, as the Brighton & Hove register has.
-    auto t = read_csv("a,b\r\n1,\"first\nsecond\nthird\"\r\n2,x\r\n\r\n3,\"crlf\r\ninside\"\r\n4,y");
+    auto t =
+        read_csv("a,b\r\n1,\"first\nsecond\nthird\"\r\n2,x\r\n\r\n3,\"crlf\r\ninside\"\r\n4,y");
     ASSERT_EQ(t.records.size(), 4u);
     EXPECT_EQ(t.header.line, 1u);
     EXPECT_EQ(t.records[0].line, 2u);

@@ -45,8 +45,7 @@ TEST_F(GeoJsonImport, ValidFeaturesAreImportedAndBadOnesReportedByLine) {
     const auto* bowtie = find_row(report.rejected, "bowtie");
     ASSERT_NE(bowtie, nullptr);
     EXPECT_EQ(bowtie->line, 4u);
-    EXPECT_NE(bowtie->reason.find("geometry invalid polygon"), std::string::npos)
-        << bowtie->reason;
+    EXPECT_NE(bowtie->reason.find("geometry invalid polygon"), std::string::npos) << bowtie->reason;
     const auto* no_id = find_row(report.rejected, "feature 4");
     ASSERT_NE(no_id, nullptr);
     EXPECT_EQ(no_id->line, 5u);
@@ -106,7 +105,9 @@ TEST_F(GeoJsonImport, OwnExportReimportsFaithfully) {
     std::string exported = R"({"type":"FeatureCollection","features":[)";
     bool first = true;
     for (const auto& s : all_spaces(workspace_id)) {
-        if (!first) exported += ",\n";
+        if (!first) {
+            exported += ",\n";
+        }
         first = false;
         geo::append_space_feature(exported, s, "test");
     }

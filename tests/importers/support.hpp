@@ -7,11 +7,10 @@
 #include "importers/import.hpp"
 #include "store/store.hpp"
 
-#include <gtest/gtest.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <gtest/gtest.h>
 #include <random>
 #include <sstream>
 #include <string>
@@ -30,23 +29,23 @@ inline std::string test_data(const std::string& name) {
 }
 
 // The real register; FAILs under CI when it is missing, skips elsewhere.
-#define IMPETUS_REQUIRE_SHARED_FILE(path)                                                         \
-    do {                                                                                          \
-        if (!std::filesystem::exists(path)) {                                                     \
-            if (std::getenv("CI")) {                                                              \
-                FAIL() << "missing shared data file " << (path);                                  \
-            }                                                                                     \
-            GTEST_SKIP() << "shared data file not found: " << (path);                             \
-        }                                                                                         \
+#define IMPETUS_REQUIRE_SHARED_FILE(path)                                                          \
+    do {                                                                                           \
+        if (!std::filesystem::exists(path)) {                                                      \
+            if (std::getenv("CI")) {                                                               \
+                FAIL() << "missing shared data file " << (path);                                   \
+            }                                                                                      \
+            GTEST_SKIP() << "shared data file not found: " << (path);                              \
+        }                                                                                          \
     } while (0)
 
 class StoreTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         std::random_device rd;
-        m_path = std::filesystem::temp_directory_path() /
-                 ("impetus-import-test-" + std::to_string(rd()) + "-" + std::to_string(rd()) +
-                  ".db");
+        m_path =
+            std::filesystem::temp_directory_path() /
+            ("impetus-import-test-" + std::to_string(rd()) + "-" + std::to_string(rd()) + ".db");
         StoreOptions o;
         o.location = m_path.string();
         o.readers = 2;
@@ -76,7 +75,9 @@ protected:
         q.workspace_id = ws;
         q.limit = 1;
         q.count_total = true;
-        if (status) q.statuses.insert(*status);
+        if (status) {
+            q.statuses.insert(*status);
+        }
         return store->list_spaces(q).total.value_or(0);
     }
 
@@ -93,14 +94,16 @@ protected:
         q.source_id = source_id;
         q.limit = 2;
         auto page = store->list_spaces(q);
-        if (page.items.size() != 1) return std::nullopt;
+        if (page.items.size() != 1) {
+            return std::nullopt;
+        }
         return page.items.front();
     }
 
     std::unique_ptr<Store> store;
     Id workspace_id = 0;
 
-private:
+  private:
     std::filesystem::path m_path;
 };
 
@@ -108,7 +111,9 @@ private:
 inline const RejectedRow* find_row(const std::vector<RejectedRow>& rows,
                                    const std::string& reference) {
     for (const auto& r : rows) {
-        if (r.reference == reference) return &r;
+        if (r.reference == reference) {
+            return &r;
+        }
     }
     return nullptr;
 }

@@ -28,7 +28,11 @@ TEST(DecodeText, Windows1252AsSpreadsheetsWriteIt) {
 }
 
 TEST(DecodeText, UndefinedWindows1252BytesBecomeReplacementCharacters) {
-    auto d = decode_text("a\x81" "b\x8D" "c\x8F" "d\x90" "e\x9D");
+    auto d = decode_text("a\x81"
+                         "b\x8D"
+                         "c\x8F"
+                         "d\x90"
+                         "e\x9D");
     EXPECT_EQ(d.encoding, "windows-1252");
     EXPECT_EQ(d.text, "a\uFFFDb\uFFFDc\uFFFDd\uFFFDe\uFFFD");
 }
@@ -46,7 +50,8 @@ TEST(DecodeText, InvalidUtf8FallsBackToWindows1252) {
 }
 
 TEST(DecodeText, BomFollowedByWindows1252) {
-    auto d = decode_text("\xEF\xBB\xBF" "caf\xE9");
+    auto d = decode_text("\xEF\xBB\xBF"
+                         "caf\xE9");
     EXPECT_EQ(d.encoding, "windows-1252");
     EXPECT_EQ(d.text, "caf\u00e9");
 }

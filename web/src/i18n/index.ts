@@ -77,8 +77,15 @@ export function t(key: string, params: Record<string, string | number> = {}): st
   );
 }
 
+// Numbers and dates follow the browser's region when it speaks the interface language
+// (en-GB writes 29 Nov 2026, en-US Nov 29, 2026).
+function locale(): string {
+  const regional = (navigator.languages ?? []).find((l) => l.toLowerCase().split('-')[0] === current);
+  return regional ?? current;
+}
+
 export function formatNumber(n: number, maximumFractionDigits = 0): string {
-  return new Intl.NumberFormat(current, { maximumFractionDigits }).format(n);
+  return new Intl.NumberFormat(locale(), { maximumFractionDigits }).format(n);
 }
 
 export function formatArea(m2: number | null | undefined): string {
@@ -92,7 +99,7 @@ export function formatDate(iso: string | null | undefined, withTime = false): st
   if (!iso) return '–';
   const d = iso.length === 10 ? new Date(`${iso}T00:00:00Z`) : new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(current, {
+  return new Intl.DateTimeFormat(locale(), {
     dateStyle: 'medium',
     ...(withTime ? { timeStyle: 'short' } : {}),
     timeZone: withTime ? undefined : 'UTC',
