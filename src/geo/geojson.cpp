@@ -23,12 +23,16 @@ std::optional<Position> read_position(const json& j, const std::string& ptr, Fie
         }
     }
     Position p{j[0].get<double>(), j[1].get<double>()};
+    bool ok = true; // both numbers are checked, so that both are reported
     if (!std::isfinite(p.lon) || p.lon < -180.0 || p.lon > 180.0) {
         errors.add(ptr + "/0", "longitude must be between -180 and 180 degrees");
-        return std::nullopt;
+        ok = false;
     }
     if (!std::isfinite(p.lat) || p.lat < -90.0 || p.lat > 90.0) {
         errors.add(ptr + "/1", "latitude must be between -90 and 90 degrees");
+        ok = false;
+    }
+    if (!ok) {
         return std::nullopt;
     }
     return p;
@@ -41,12 +45,20 @@ std::optional<Ring> read_ring(const json& j, const std::string& ptr, FieldErrors
     }
     Ring ring;
     ring.reserve(j.size());
+    bool positions_ok = true; // every bad position is reported, not only the first
     for (std::size_t i = 0; i < j.size(); ++i) {
         auto p = read_position(j[i], ptr + "/" + std::to_string(i), errors);
         if (!p) {
-            return std::nullopt;
+            positions_ok = false;
+            if (!j[i].is_array()) {
+                return std::nullopt; // not a ring of positions at all: one error says it
+            }
+            continue;
         }
         ring.push_back(*p);
+    }
+    if (!positions_ok) {
+        return std::nullopt;
     }
     if (ring.size() < 4) {
         errors.add(ptr, "a linear ring needs at least four positions (RFC 7946 3.1.6)");

@@ -43,11 +43,17 @@ json page_links(const Request& req, std::size_t offset, std::size_t limit, std::
     return links;
 }
 
-// Reads the filters of a space list; `global` lists accept workspace=SLUG.
+// Reads the filters of a space list; `global` lists accept workspace=SLUG. An export (not
+// `paged`) holds every match: limit and offset are refused rather than silently ignored.
 SpaceQuery space_query(Services& s, const Request& req, std::optional<Id> workspace_id,
                        bool paged) {
     QueryParams params(req.query);
     FieldErrors errors;
+    if (!paged) {
+        for (const char* key : {"limit", "offset"}) {
+            if (params.has(key)) errors.add(key, "does not apply: an export holds every match");
+        }
+    }
     SpaceQuery q = read_space_query(params, QueryStyle::rest, errors);
     if (!workspace_id) {
         if (auto slug = params.get("workspace", errors)) {
@@ -58,10 +64,6 @@ SpaceQuery space_query(Services& s, const Request& req, std::optional<Id> worksp
                 workspace_id = w->id;
             }
         }
-    }
-    if (!paged) {
-        params.mark_used("limit");
-        params.mark_used("offset");
     }
     reject_unused(params, errors);
     errors.throw_if_any("invalid query");
@@ -175,7 +177,7 @@ void add_api_v1_routes(Router& router, Services& s) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
         QueryParams params(ctx.request.query);
         FieldErrors errors;
-        SpaceQuery paging = read_space_query(params, QueryStyle::rest, errors); // limit, offset
+        const Paging paging = read_paging(params, errors);
         reject_unused(params, errors);
         errors.throw_if_any("invalid query");
         std::size_t total = 0;

@@ -30,6 +30,7 @@ Response App::handle(const Request& request) const {
 }
 
 std::size_t App::body_limit(std::string_view method, std::string_view path) const {
+    path = path.substr(0, path.find('?')); // the server passes the request target, query and all
     if (method == "POST" && path.size() >= 8 && path.substr(path.size() - 8) == "/imports") {
         return m_options.max_import_body;
     }

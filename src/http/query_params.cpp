@@ -324,14 +324,21 @@ SpaceQuery read_space_query(QueryParams& params, QueryStyle style, FieldErrors& 
     } else if (q.near) {
         q.sort = SpaceSort::distance;
     }
-    q.limit = k_default_page_size;
+    const Paging paging = read_paging(params, errors);
+    q.limit = paging.limit;
+    q.offset = paging.offset;
+    return q;
+}
+
+Paging read_paging(QueryParams& params, FieldErrors& errors) {
+    Paging p;
     if (auto l = params.get("limit", errors)) {
         auto i = to_int(*l);
         if (!i || *i < 1) {
             errors.add("limit", "must be a positive integer");
         } else {
             // OGC 17-069r4 7.15.3: a limit above the maximum is capped, not refused.
-            q.limit = static_cast<std::size_t>(std::min<std::int64_t>(*i, k_max_page_size));
+            p.limit = static_cast<std::size_t>(std::min<std::int64_t>(*i, k_max_page_size));
         }
     }
     if (auto o = params.get("offset", errors)) {
@@ -339,10 +346,10 @@ SpaceQuery read_space_query(QueryParams& params, QueryStyle style, FieldErrors& 
         if (!i || *i < 0 || *i > 100'000'000) {
             errors.add("offset", "must be an integer, 0 or more");
         } else {
-            q.offset = static_cast<std::size_t>(*i);
+            p.offset = static_cast<std::size_t>(*i);
         }
     }
-    return q;
+    return p;
 }
 
 } // namespace impetus::http

@@ -36,6 +36,14 @@ enum class QueryStyle {
     ogc   // OGC API Features: datetime (intervals overlap)
 };
 
+struct Paging {
+    std::size_t limit = k_default_page_size;
+    std::size_t offset = 0;
+};
+
+// Reads limit (capped at k_max_page_size) and offset; bad values are added to `errors`.
+Paging read_paging(QueryParams& params, FieldErrors& errors);
+
 // Reads the shared space filters, paging and sorting. Every bad parameter is added to `errors`
 // with the parameter's name as its field.
 SpaceQuery read_space_query(QueryParams& params, QueryStyle style, FieldErrors& errors);

@@ -12,6 +12,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -20,6 +21,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <limits>
 #include <thread>
 #include <vector>
 
@@ -123,6 +125,26 @@ bhttp::response<bhttp::string_body> to_beast(Response&& r, unsigned version, boo
     return res;
 }
 
+// An error of the HTTP parser for bytes that are not HTTP, as opposed to a connection that
+// closed early (partial_message, end_of_stream) or a socket error.
+bool is_malformed(const beast::error_code& ec) {
+    return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
+           ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message &&
+           ec != bhttp::error::need_more && ec != bhttp::error::body_limit;
+}
+
+// Answers a request that cannot be parsed, then the caller closes the connection.
+asio::awaitable<void> refuse(beast::tcp_stream& stream, const beast::error_code& why) {
+    const bool too_big = why == bhttp::error::header_limit;
+    Response r = too_big ? problem(431, "Request Header Fields Too Large",
+                                   "the request header is too large")
+                         : problem(400, "", "the request is not valid HTTP/1.1: " + why.message());
+    auto res = to_beast(std::move(r), 11, false, false);
+    stream.expires_after(std::chrono::seconds(5));
+    beast::error_code ec;
+    co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+}
+
 } // namespace
 
 asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
@@ -143,36 +165,51 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
     for (;;) {
         bhttp::request_parser<bhttp::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+        // Beast checks a Content-Length against the body limit while it reads the header, with
+        // its default of 1 MB: the route's own limit is applied below, once the target is known.
+        // (Not boost::none: Beast 1.74 compares the length with an empty optional and refuses.)
+        parser.body_limit(std::numeric_limits<std::uint64_t>::max());
         stream.expires_after(std::chrono::seconds(buffer.size() ? options.read_timeout_s
                                                                 : options.idle_timeout_s));
         co_await bhttp::async_read_header(stream, buffer, parser,
                                           asio::redirect_error(asio::use_awaitable, ec));
-        if (ec) break; // closed, timed out, or a malformed header: nothing sensible to answer
+        if (ec) {
+            // A closed or silent connection gets nothing; bytes that break the HTTP grammar
+            // get a 400 before the connection closes (RFC 9112 2.2).
+            if (is_malformed(ec)) co_await refuse(stream, ec);
+            break;
+        }
 
         auto& hdr = parser.get();
         const std::size_t limit = app.body_limit(std::string(hdr.method_string()),
                                                  std::string(hdr.target()));
-        parser.body_limit(limit);
+        parser.body_limit(limit); // enforced on chunked bodies as they arrive
         const unsigned version = hdr.version();
         const bool head = hdr.method() == bhttp::verb::head;
+        const auto declared = parser.content_length();
 
         Response response;
         bool keep_alive = true;
         stream.expires_after(std::chrono::seconds(options.read_timeout_s));
-        if (hdr[bhttp::field::expect] == "100-continue") {
-            bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, version};
-            co_await bhttp::async_write(stream, cont,
-                                        asio::redirect_error(asio::use_awaitable, ec));
-            if (ec) break;
+        if (declared && *declared > limit) {
+            ec = bhttp::error::body_limit; // refused before a byte of it is read
+        } else {
+            if (hdr[bhttp::field::expect] == "100-continue") {
+                bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, version};
+                co_await bhttp::async_write(stream, cont,
+                                            asio::redirect_error(asio::use_awaitable, ec));
+                if (ec) break;
+            }
+            co_await bhttp::async_read(stream, buffer, parser,
+                                       asio::redirect_error(asio::use_awaitable, ec));
         }
-        co_await bhttp::async_read(stream, buffer, parser,
-                                   asio::redirect_error(asio::use_awaitable, ec));
         if (ec == bhttp::error::body_limit) {
             response = problem(413, "", "the request body is larger than " +
                                             std::to_string(limit) + " bytes",
                                std::string(hdr.target()));
             keep_alive = false; // the rest of the body is still on the wire
         } else if (ec) {
+            if (is_malformed(ec)) co_await refuse(stream, ec); // a broken chunked body
             break;
         } else {
             auto msg = parser.release();
@@ -197,15 +234,20 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
 asio::awaitable<void> Server::Impl::listen() {
     for (;;) {
         beast::error_code ec;
+        // Each connection gets its own strand: Beast's timeout handler closes the socket on
+        // the stream's executor, which must never run beside the session on another thread.
         tcp::socket socket = co_await acceptor.async_accept(
-            asio::redirect_error(asio::use_awaitable, ec));
+            asio::make_strand(ioc), asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
-            if (!acceptor.is_open()) co_return;
+            // stop() closes the acceptor on another thread, which may still be inside close()
+            // when this resumes: the cancellation itself is the signal, not is_open().
+            if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
             spdlog::warn("accept: {}", ec.message());
             continue;
         }
         socket.set_option(tcp::no_delay(true), ec);
-        asio::co_spawn(ioc, session(std::move(socket)), asio::detached);
+        auto strand = socket.get_executor();
+        asio::co_spawn(strand, session(std::move(socket)), asio::detached);
     }
 }
 

@@ -2,9 +2,8 @@
 
 #include "core/dates.hpp"
 
-#include <regex>
-
 #include <gtest/gtest.h>
+#include <regex>
 
 namespace impetus {
 namespace {
@@ -103,10 +102,10 @@ TEST(Rfc3339, FractionsKeepMilliseconds) {
 
 TEST(Rfc3339, RejectsMalformedTimestamps) {
     EXPECT_FALSE(parse_rfc3339("2024-05-01"));
-    EXPECT_FALSE(parse_rfc3339("2024-05-01T10:00:00"));      // no offset
+    EXPECT_FALSE(parse_rfc3339("2024-05-01T10:00:00")); // no offset
     EXPECT_FALSE(parse_rfc3339("2024-05-01T10:00Z"));
     EXPECT_FALSE(parse_rfc3339("2024-05-01X10:00:00Z"));
-    EXPECT_FALSE(parse_rfc3339("2024-02-30T10:00:00Z"));     // no such day
+    EXPECT_FALSE(parse_rfc3339("2024-02-30T10:00:00Z")); // no such day
     EXPECT_FALSE(parse_rfc3339("2024-05-01T24:00:00Z"));
     EXPECT_FALSE(parse_rfc3339("2024-05-01T10:60:00Z"));
     EXPECT_FALSE(parse_rfc3339("2024-05-01T10:00:00+0200"));

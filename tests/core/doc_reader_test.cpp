@@ -22,8 +22,8 @@ TEST(PointerEscape, EscapesTildeAndSlash) {
 }
 
 TEST(DocReader, ReadsValidFields) {
-    json doc = {{"name", "Halle"}, {"area", 12.5}, {"floors", 3}, {"open", true},
-                {"since", "2024-02-29"}, {"kind", "shop"}};
+    json doc = {{"name", "Halle"}, {"area", 12.5},          {"floors", 3},
+                {"open", true},    {"since", "2024-02-29"}, {"kind", "shop"}};
     FieldErrors errors;
     DocReader r(doc, "", errors);
     EXPECT_TRUE(r.ok());
@@ -67,7 +67,7 @@ TEST(DocReader, OptionalFieldsMayBeMissing) {
 }
 
 TEST(DocReader, WrongTypesAreReported) {
-    json doc = {{"s", 5},     {"n", "5"},     {"i", 2.5}, {"b", "yes"},
+    json doc = {{"s", 5},        {"n", "5"},  {"i", 2.5}, {"b", "yes"},
                 {"d", 20240101}, {"e", true}, {"i2", "3"}};
     FieldErrors errors;
     DocReader r(doc, "", errors);
@@ -88,8 +88,8 @@ TEST(DocReader, WrongTypesAreReported) {
 }
 
 TEST(DocReader, RangesLengthsDatesAndEnumerations) {
-    json doc = {{"low", -1},        {"high", 1001},     {"int_high", 11},
-                {"long", "abcdef"}, {"blank", "  \t"},  {"bad_day", "2024-02-30"},
+    json doc = {{"low", -1},           {"high", 1001},     {"int_high", 11},
+                {"long", "abcdef"},    {"blank", "  \t"},  {"bad_day", "2024-02-30"},
                 {"dmy", "01/02/2024"}, {"kind", "castle"}, {"empty_ok", ""}};
     FieldErrors errors;
     DocReader r(doc, "", errors);
@@ -104,8 +104,8 @@ TEST(DocReader, RangesLengthsDatesAndEnumerations) {
     EXPECT_EQ(r.string("empty_ok"), ""); // an optional string may be empty
     const auto& l = errors.list();
     EXPECT_EQ(field_names(errors),
-              (std::vector<std::string>{"/low", "/high", "/int_high", "/long", "/blank",
-                                        "/bad_day", "/dmy", "/kind"}));
+              (std::vector<std::string>{"/low", "/high", "/int_high", "/long", "/blank", "/bad_day",
+                                        "/dmy", "/kind"}));
     EXPECT_EQ(message_for(l, "/low").rfind("must be between", 0), 0u);
     EXPECT_EQ(message_for(l, "/int_high"), "must be between 0 and 10");
     EXPECT_EQ(message_for(l, "/blank"), "must not be empty");

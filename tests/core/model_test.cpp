@@ -3,10 +3,9 @@
 #include "core/model.hpp"
 #include "core/query.hpp"
 
+#include <gtest/gtest.h>
 #include <set>
 #include <utility>
-
-#include <gtest/gtest.h>
 
 namespace impetus {
 namespace {
@@ -16,14 +15,14 @@ using S = SpaceStatus;
 // The lifecycle written out independently of model.cpp: any change to the table must be a
 // deliberate change to this list too.
 const std::set<std::pair<S, S>> k_expected_edges = {
-    {S::reported, S::verified},     {S::reported, S::withdrawn},   {S::reported, S::demolished},
-    {S::reported, S::redeveloped},  {S::reported, S::ended},       {S::verified, S::available},
-    {S::verified, S::withdrawn},    {S::verified, S::demolished},  {S::verified, S::redeveloped},
-    {S::verified, S::ended},        {S::available, S::allocated},  {S::available, S::withdrawn},
-    {S::available, S::demolished},  {S::available, S::redeveloped}, {S::available, S::ended},
-    {S::allocated, S::in_use},      {S::allocated, S::available},  {S::allocated, S::withdrawn},
-    {S::in_use, S::ended},          {S::in_use, S::available},     {S::ended, S::available},
-    {S::ended, S::redeveloped},     {S::ended, S::demolished},     {S::withdrawn, S::verified},
+    {S::reported, S::verified},    {S::reported, S::withdrawn},    {S::reported, S::demolished},
+    {S::reported, S::redeveloped}, {S::reported, S::ended},        {S::verified, S::available},
+    {S::verified, S::withdrawn},   {S::verified, S::demolished},   {S::verified, S::redeveloped},
+    {S::verified, S::ended},       {S::available, S::allocated},   {S::available, S::withdrawn},
+    {S::available, S::demolished}, {S::available, S::redeveloped}, {S::available, S::ended},
+    {S::allocated, S::in_use},     {S::allocated, S::available},   {S::allocated, S::withdrawn},
+    {S::in_use, S::ended},         {S::in_use, S::available},      {S::ended, S::available},
+    {S::ended, S::redeveloped},    {S::ended, S::demolished},      {S::withdrawn, S::verified},
     {S::withdrawn, S::available},
 };
 
@@ -54,7 +53,9 @@ TEST(Lifecycle, AllowedTransitionsListsExactlyTheAllowedOnes) {
         }
         std::set<S> expected;
         for (const auto& [f, t] : k_expected_edges) {
-            if (f == from) expected.insert(t);
+            if (f == from) {
+                expected.insert(t);
+            }
         }
         EXPECT_EQ(listed, expected) << enum_name(from);
     }
@@ -69,10 +70,10 @@ TEST(Lifecycle, TheHappyPathOfATemporaryUse) {
 }
 
 TEST(Lifecycle, SomeForbiddenSteps) {
-    EXPECT_FALSE(transition_allowed(S::reported, S::in_use));    // skips verification
+    EXPECT_FALSE(transition_allowed(S::reported, S::in_use)); // skips verification
     EXPECT_FALSE(transition_allowed(S::reported, S::allocated));
     EXPECT_FALSE(transition_allowed(S::verified, S::in_use));
-    EXPECT_FALSE(transition_allowed(S::available, S::in_use));   // must be allocated first
+    EXPECT_FALSE(transition_allowed(S::available, S::in_use)); // must be allocated first
     EXPECT_FALSE(transition_allowed(S::in_use, S::allocated));
     EXPECT_FALSE(transition_allowed(S::in_use, S::reported));
     EXPECT_FALSE(transition_allowed(S::ended, S::in_use));
@@ -97,7 +98,9 @@ TEST(Lifecycle, EndedAndWithdrawnSpacesCanBeOfferedAgain) {
 TEST(Lifecycle, TerminalStatusesHaveNoWayOut) {
     std::set<S> terminal;
     for (S s : all_statuses()) {
-        if (is_terminal(s)) terminal.insert(s);
+        if (is_terminal(s)) {
+            terminal.insert(s);
+        }
         if (is_terminal(s)) {
             EXPECT_TRUE(allowed_transitions(s).empty()) << enum_name(s);
         } else {
@@ -114,7 +117,9 @@ TEST(Lifecycle, EveryStatusIsReachableFromReported) {
         S s = todo.back();
         todo.pop_back();
         for (S t : allowed_transitions(s)) {
-            if (seen.insert(t).second) todo.push_back(t);
+            if (seen.insert(t).second) {
+                todo.push_back(t);
+            }
         }
     }
     EXPECT_EQ(seen.size(), all_statuses().size());

@@ -47,8 +47,8 @@ TEST(ValidSlug, Rules) {
 }
 
 TEST(ReadWorkspace, BadSlugsAreReportedAtSlug) {
-    const std::vector<std::string> bad_slugs{"a",       "-lille", "lille-", "Lille",
-                                             "lille_2", "li lle", std::string(64, 'a')};
+    const std::vector<std::string> bad_slugs{
+        "a", "-lille", "lille-", "Lille", "lille_2", "li lle", std::string(64, 'a')};
     for (const auto& bad : bad_slugs) {
         auto e = catch_error([&] { read_workspace(json{{"slug", bad}, {"name", "x"}}); });
         EXPECT_EQ(e.kind(), ErrorKind::invalid_input);
@@ -58,12 +58,12 @@ TEST(ReadWorkspace, BadSlugsAreReportedAtSlug) {
 
 TEST(ReadWorkspace, CountryMustBeTwoLetters) {
     for (const char* bad : {"FRA", "F", "F1", "12", "é"}) {
-        auto e = catch_error(
-            [&] { read_workspace(json{{"slug", "ab"}, {"name", "x"}, {"country", bad}}); });
+        auto e = catch_error([&] {
+            read_workspace(json{{"slug", "ab"}, {"name", "x"}, {"country", bad}});
+        });
         EXPECT_EQ(field_names(e), (std::vector<std::string>{"/country"})) << bad;
     }
-    EXPECT_EQ(read_workspace(json{{"slug", "ab"}, {"name", "x"}, {"country", "PL"}}).country,
-              "PL");
+    EXPECT_EQ(read_workspace(json{{"slug", "ab"}, {"name", "x"}, {"country", "PL"}}).country, "PL");
 }
 
 TEST(ReadWorkspace, LanguagesMustBeANonEmptyListOfTags) {
@@ -74,9 +74,11 @@ TEST(ReadWorkspace, LanguagesMustBeANonEmptyListOfTags) {
               (std::vector<std::string>{"/languages"}));
     EXPECT_EQ(field_names(catch_error([&] { read_workspace(with("en")); })),
               (std::vector<std::string>{"/languages"}));
-    EXPECT_EQ(field_names(catch_error([&] { read_workspace(with({"en", "EN", 5, "e", "en-"})); })),
-              (std::vector<std::string>{"/languages/1", "/languages/2", "/languages/3",
-                                        "/languages/4"}));
+    EXPECT_EQ(
+        field_names(catch_error([&] {
+            read_workspace(with({"en", "EN", 5, "e", "en-"}));
+        })),
+        (std::vector<std::string>{"/languages/1", "/languages/2", "/languages/3", "/languages/4"}));
     EXPECT_EQ(read_workspace(with({"pl", "fr-BE"})).languages,
               (std::vector<std::string>{"pl", "fr-BE"}));
 }
@@ -98,8 +100,11 @@ TEST(ReadWorkspace, MapViewIsChecked) {
 
 TEST(ReadWorkspace, EveryProblemIsReportedAtOnce) {
     auto e = catch_error([] {
-        read_workspace(json{{"slug", "Bad Slug"}, {"country", "XYZ"}, {"id", 3},
-                            {"created_at", "2024-01-01T00:00:00Z"}, {"colour", "blue"}});
+        read_workspace(json{{"slug", "Bad Slug"},
+                            {"country", "XYZ"},
+                            {"id", 3},
+                            {"created_at", "2024-01-01T00:00:00Z"},
+                            {"colour", "blue"}});
     });
     EXPECT_EQ(e.kind(), ErrorKind::invalid_input);
     const auto& f = e.fields();
@@ -143,7 +148,9 @@ TEST(WorkspaceJson, WritableJsonReadsBackAndToJsonAddsBookkeeping) {
 
 json org(json contact = nullptr) {
     json j{{"name", "Ville de Lille"}, {"type", "public_authority"}};
-    if (!contact.is_null()) j["contact"] = std::move(contact);
+    if (!contact.is_null()) {
+        j["contact"] = std::move(contact);
+    }
     return j;
 }
 
@@ -169,8 +176,8 @@ TEST(ReadOrganisation, NameAndTypeAreRequired) {
 }
 
 TEST(ReadOrganisation, EmailMustLookLikeOne) {
-    for (const char* bad : {"nobody", "a@b", "@lille.fr", "anne@", "an ne@lille.fr",
-                            "a@b@lille.fr"}) {
+    for (const char* bad :
+         {"nobody", "a@b", "@lille.fr", "anne@", "an ne@lille.fr", "a@b@lille.fr"}) {
         auto e = catch_error([&] { read_organisation(org({{"email", bad}})); });
         EXPECT_EQ(field_names(e), (std::vector<std::string>{"/contact/email"})) << bad;
     }
@@ -181,8 +188,7 @@ TEST(ReadOrganisation, EmailMustLookLikeOne) {
 }
 
 TEST(ReadOrganisation, WebsiteMustBeHttp) {
-    for (const char* bad : {"www.lille.fr", "ftp://lille.fr", "javascript:alert(1)",
-                            "HTTPS//x"}) {
+    for (const char* bad : {"www.lille.fr", "ftp://lille.fr", "javascript:alert(1)", "HTTPS//x"}) {
         auto e = catch_error([&] { read_organisation(org({{"website", bad}})); });
         EXPECT_EQ(field_names(e), (std::vector<std::string>{"/contact/website"})) << bad;
     }
@@ -244,7 +250,8 @@ TEST(MergePatch, Rfc7396AppendixA) {
 
 TEST(MergePatch, PatchingAWorkspaceDocument) {
     Workspace w = read_workspace(json{{"slug", "lille"}, {"name", "Lille"}, {"country", "FR"}});
-    auto patched = merge_patch(writable_json(w), json{{"name", "MEL"}, {"map_view", {{"zoom", 9}}}});
+    auto patched =
+        merge_patch(writable_json(w), json{{"name", "MEL"}, {"map_view", {{"zoom", 9}}}});
     auto w2 = read_workspace(patched);
     EXPECT_EQ(w2.name, "MEL");
     EXPECT_EQ(w2.slug, "lille");

@@ -4,9 +4,8 @@
 #include "support/errors.hpp"
 #include "support/shapes.hpp"
 
-#include <random>
-
 #include <gtest/gtest.h>
+#include <random>
 
 namespace impetus::geo {
 namespace {
@@ -74,8 +73,7 @@ TEST(GeoJsonRead, WrongTypes) {
     EXPECT_EQ(single_error(R"([1,2])", "/geometry"), "must be a GeoJSON geometry object");
     single_error(R"({"coordinates":[1,2]})", "/geometry/type");
     single_error(R"({"type":7,"coordinates":[1,2]})", "/geometry/type");
-    auto m = single_error(R"({"type":"LineString","coordinates":[[0,0],[1,1]]})",
-                          "/geometry/type");
+    auto m = single_error(R"({"type":"LineString","coordinates":[[0,0],[1,1]]})", "/geometry/type");
     EXPECT_NE(m.find("LineString"), std::string::npos);
     single_error(R"({"type":"Feature","coordinates":[1,2]})", "/geometry/type");
     single_error(R"({"type":"Point"})", "/geometry/coordinates");
@@ -105,13 +103,12 @@ TEST(GeoJsonRead, OutOfRangeCoordinates) {
 }
 
 TEST(GeoJsonRead, RingStructure) {
-    auto unclosed = single_error(
-        R"({"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]})",
-        "/geometry/coordinates/0");
+    auto unclosed = single_error(R"({"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]})",
+                                 "/geometry/coordinates/0");
     EXPECT_NE(unclosed.find("first position"), std::string::npos) << unclosed;
-    auto unclosed5 = single_error(
-        R"({"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0.5]]]})",
-        "/geometry/coordinates/0");
+    auto unclosed5 =
+        single_error(R"({"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0.5]]]})",
+                     "/geometry/coordinates/0");
     EXPECT_EQ(unclosed5, unclosed);
     auto short_ring = single_error(R"({"type":"Polygon","coordinates":[[[0,0],[1,0],[0,0]]]})",
                                    "/geometry/coordinates/0");
@@ -161,15 +158,15 @@ TEST(GeoJsonRead, OverlappingMultiPolygonPartsAreRejected) {
 
 TEST(GeoJsonRead, TopologyCheckCanBeSkipped) {
     FieldErrors errors;
-    auto g = read_geometry(json::parse(R"({"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]})"),
-                           "", errors, false);
+    auto g = read_geometry(
+        json::parse(R"({"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]})"), "",
+        errors, false);
     EXPECT_TRUE(g);
     EXPECT_TRUE(errors.empty());
 }
 
 TEST(GeoJsonWrite, CompactText) {
-    EXPECT_EQ(geometry_to_text(test::point(3.5, 50)),
-              R"({"type":"Point","coordinates":[3.5,50]})");
+    EXPECT_EQ(geometry_to_text(test::point(3.5, 50)), R"({"type":"Point","coordinates":[3.5,50]})");
     EXPECT_EQ(geometry_to_text(square(0, 0, 1)),
               R"({"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]})");
     EXPECT_EQ(geometry_to_text(MultiPolygon{{square(0, 0, 1)}}),
@@ -205,7 +202,9 @@ TEST(GeoJsonWrite, EveryNumberReadsBackEqual) {
 }
 
 TEST(GeoJsonWrite, PolygonRoundTrip) {
-    Polygon p{{ring({{4.351234567890123, 50.83}, {4.36, 50.830000000000005}, {4.36, 50.84},
+    Polygon p{{ring({{4.351234567890123, 50.83},
+                     {4.36, 50.830000000000005},
+                     {4.36, 50.84},
                      {4.35, 50.84}}),
                ring({{4.352, 50.832}, {4.352, 50.834}, {4.354, 50.834}, {4.354, 50.832}})}};
     Geometry g = p;

@@ -4,11 +4,10 @@
 #include "support/shapes.hpp"
 
 #include <cmath>
-#include <numbers>
-#include <random>
-
 #include <geodesic.h>
 #include <gtest/gtest.h>
+#include <numbers>
+#include <random>
 
 namespace impetus::geo {
 namespace {
@@ -19,8 +18,8 @@ using test::square;
 
 // -- reference values computed outside the code under test
 
-constexpr double k_a = 6378137.0;            // WGS84 semi-major axis
-constexpr double k_f = 1.0 / 298.257223563;  // WGS84 flattening
+constexpr double k_a = 6378137.0;           // WGS84 semi-major axis
+constexpr double k_f = 1.0 / 298.257223563; // WGS84 flattening
 
 // Area of the ellipsoidal quadrangle between two meridians and two parallels:
 //   A = b^2 * dlon / 2 * [q(lat2) - q(lat1)],
@@ -45,8 +44,12 @@ Position destination(const Position& from, double azimuth_deg, double distance_m
     geod_init(&g, k_a, k_f);
     double lat = 0, lon = 0;
     geod_direct(&g, from.lat, from.lon, azimuth_deg, distance_m, &lat, &lon, nullptr);
-    if (lon > 180) lon -= 360;
-    if (lon < -180) lon += 360;
+    if (lon > 180) {
+        lon -= 360;
+    }
+    if (lon < -180) {
+        lon += 360;
+    }
     return {lon, lat};
 }
 
@@ -116,7 +119,9 @@ TEST(Area, MultiPolygonsAreSummed) {
     EXPECT_NEAR(area_m2(mp), 2 * each, 2 * each * 0.005);
 }
 
-TEST(Area, PointsHaveNone) { EXPECT_EQ(area_m2(point(4.35, 50.83)), 0.0); }
+TEST(Area, PointsHaveNone) {
+    EXPECT_EQ(area_m2(point(4.35, 50.83)), 0.0);
+}
 
 // -- distances
 
@@ -225,8 +230,7 @@ TEST(Intersects, PointsAndMultiPolygons) {
 
 TEST(BBoxAround, NeverTooSmall) {
     std::mt19937_64 rng(7);
-    std::uniform_real_distribution<double> lon(-170, 170), lat(-85, 85), az(-180, 180),
-        frac(0, 1);
+    std::uniform_real_distribution<double> lon(-170, 170), lat(-85, 85), az(-180, 180), frac(0, 1);
     std::uniform_real_distribution<double> log_radius(std::log(10.0), std::log(200000.0));
     for (int i = 0; i < 500; ++i) {
         Position c{lon(rng), lat(rng)};

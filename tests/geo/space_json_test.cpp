@@ -7,7 +7,6 @@
 #include "support/shapes.hpp"
 
 #include <cmath>
-
 #include <gtest/gtest.h>
 
 namespace impetus::geo {
@@ -26,7 +25,9 @@ json merge(json doc, const json& patch) {
     return doc;
 }
 
-json minimal() { return json{{"name", "Ancienne filature"}, {"kind", "building"}, {"geometry", k_square}}; }
+json minimal() {
+    return json{{"name", "Ancienne filature"}, {"kind", "building"}, {"geometry", k_square}};
+}
 
 json full() {
     return json{{"name", "Halle Saint-Sauveur"},
@@ -253,14 +254,18 @@ TEST(SpaceWritableJson, ReadsBackToTheSameFields) {
     EXPECT_FALSE(j.contains("area_m2"));
     EXPECT_EQ(read_space_fields(j), g);
     for (auto name : space_writable_fields()) {
-        if (name != "area_m2") EXPECT_TRUE(j.contains(name)) << name;
+        if (name != "area_m2") {
+            EXPECT_TRUE(j.contains(name)) << name;
+        }
     }
 }
 
 TEST(SpaceWritableJson, NewGeometryGetsANewComputedArea) {
     auto f = read_space_fields(minimal());
-    json patch{{"geometry",
-                json::parse(R"({"type":"Polygon","coordinates":[[[4.35,50.83],[4.355,50.83],[4.355,50.835],[4.35,50.835],[4.35,50.83]]]})")}};
+    json patch{
+        {"geometry",
+         json::parse(
+             R"({"type":"Polygon","coordinates":[[[4.35,50.83],[4.355,50.83],[4.355,50.835],[4.35,50.835],[4.35,50.83]]]})")}};
     auto g = read_space_fields(merge(space_writable_json(f), patch));
     ASSERT_TRUE(g.area_m2);
     EXPECT_NEAR(*g.area_m2, *f.area_m2 / 4, *f.area_m2 * 0.001);

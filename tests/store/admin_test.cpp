@@ -76,6 +76,11 @@ TEST_F(AdminTest, BackupIsAReadableCopy) {
     store->backup(target);
     ASSERT_TRUE(std::filesystem::exists(target));
     EXPECT_FALSE(std::filesystem::exists(dir / "backup.db.part"));
+    {
+        // A standalone file, not left in WAL mode (opening it as a store would switch it).
+        RawSqlite raw(target);
+        EXPECT_EQ(raw.query_text("PRAGMA journal_mode"), "delete");
+    }
 
     auto copy = test::open_store_at(target);
     auto original_check = store->check();
@@ -91,10 +96,6 @@ TEST_F(AdminTest, BackupIsAReadableCopy) {
     EXPECT_EQ(s->status, SpaceStatus::verified);
     EXPECT_EQ(copy->space_history(ws.id, a.id).size(), 2u);
     EXPECT_TRUE(copy->organisation(ws.id, org.id));
-    // The copy is a standalone file, not left in WAL mode.
-    copy.reset();
-    RawSqlite raw(target);
-    EXPECT_EQ(raw.query_text("PRAGMA journal_mode"), "delete");
 }
 
 TEST_F(AdminTest, BackupReplacesAnOlderBackup) {

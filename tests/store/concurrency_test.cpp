@@ -3,10 +3,9 @@
 #include "support/store_fixture.hpp"
 
 #include <atomic>
+#include <gtest/gtest.h>
 #include <mutex>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 namespace impetus {
 namespace {
@@ -50,7 +49,9 @@ TEST_F(ConcurrencyTest, WriterAndReaders) {
                     auto q = query();
                     q.limit = 10;
                     q.sort = r % 2 ? SpaceSort::name : SpaceSort::id;
-                    if (r == 3) q.bbox = BBox{3.0, 50.5, 3.1, 50.7};
+                    if (r == 3) {
+                        q.bbox = BBox{3.0, 50.5, 3.1, 50.7};
+                    }
                     auto page = store->list_spaces(q);
                     // Totals only grow: a reader sees whole commits.
                     if (*page.total < previous_total) {
@@ -59,7 +60,9 @@ TEST_F(ConcurrencyTest, WriterAndReaders) {
                     previous_total = *page.total;
                     if (Id id = last_id; id != 0) {
                         auto s = store->space(ws.id, id);
-                        if (!s) throw std::runtime_error("a committed space is missing");
+                        if (!s) {
+                            throw std::runtime_error("a committed space is missing");
+                        }
                         if (store->space_history(ws.id, id).size() != 1) {
                             throw std::runtime_error("space without its history");
                         }
@@ -72,7 +75,9 @@ TEST_F(ConcurrencyTest, WriterAndReaders) {
         });
     }
     writer.join();
-    for (auto& t : readers) t.join();
+    for (auto& t : readers) {
+        t.join();
+    }
 
     EXPECT_TRUE(errors.empty()) << errors.front();
     EXPECT_GT(reads.load(), 0);

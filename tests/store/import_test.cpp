@@ -13,7 +13,7 @@ using test::point;
 using test::square;
 
 class ImportTest : public test::StoreTest {
-protected:
+  protected:
     static ImportRecord record(const std::string& source_id, const std::string& name,
                                Geometry g = point(3.06, 50.63)) {
         ImportRecord r;
@@ -35,7 +35,9 @@ protected:
         q.source = "brownfield:test";
         q.source_id = source_id;
         auto page = store->list_spaces(q);
-        if (page.items.empty()) return std::nullopt;
+        if (page.items.empty()) {
+            return std::nullopt;
+        }
         return page.items.front();
     }
 };

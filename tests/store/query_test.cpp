@@ -4,9 +4,8 @@
 #include "support/errors.hpp"
 #include "support/store_fixture.hpp"
 
-#include <set>
-
 #include <gtest/gtest.h>
+#include <set>
 
 namespace impetus {
 namespace {
@@ -17,7 +16,7 @@ using test::sorted;
 using test::square;
 
 class QueryTest : public test::StoreTest {
-protected:
+  protected:
     // A space in another workspace, at the same place, so that every filter also shows that
     // queries stay inside their workspace.
     void SetUp() override {
@@ -46,6 +45,19 @@ TEST_F(QueryTest, EverythingInTheWorkspace) {
     EXPECT_EQ(store->list_spaces(all).total, 3u);
 }
 
+TEST_F(QueryTest, ExtentCoversEveryGeometry) {
+    EXPECT_TRUE(store->extent(ws.id).empty());
+    add("a", square(3.0, 50.6, 0.01));
+    add("b", point(3.2, 50.5));
+    EXPECT_EQ(store->extent(ws.id), (BBox{3.0, 50.5, 3.2, 50.6 + 0.01}));
+    auto far = store->create_workspace(test::make_workspace("las-palmas"));
+    store->create_space(far.id, test::make_fields("x", point(-15.43, 28.12)), SpaceStatus::reported,
+                        "");
+    // With SetUp's space in "riga" at (3.06, 50.63).
+    EXPECT_EQ(store->extent(std::nullopt), (BBox{-15.43, 28.12, 3.2, 50.63}));
+    EXPECT_EQ(store->extent(far.id), (BBox{-15.43, 28.12, -15.43, 28.12}));
+}
+
 TEST_F(QueryTest, ByStatus) {
     auto a = add("A", point(3.06, 50.63), {}, SpaceStatus::available);
     auto b = add("B", point(3.06, 50.63), {}, SpaceStatus::reported);
@@ -67,7 +79,9 @@ TEST_F(QueryTest, ByKind) {
     auto a = add("A", point(3.06, 50.63), [](SpaceFields& f) { f.kind = SpaceKind::shop; });
     add("B", point(3.06, 50.63), [](SpaceFields& f) { f.kind = SpaceKind::plot; });
     auto c = add("C", point(3.06, 50.63), [](SpaceFields& f) { f.kind = SpaceKind::open_space; });
-    EXPECT_EQ(ids_with([](SpaceQuery& q) { q.kinds = {SpaceKind::shop, SpaceKind::open_space}; }),
+    EXPECT_EQ(ids_with([](SpaceQuery& q) {
+                  q.kinds = {SpaceKind::shop, SpaceKind::open_space};
+              }),
               (std::vector<Id>{a.id, c.id}));
 }
 
@@ -100,24 +114,23 @@ TEST_F(QueryTest, ByArea) {
 TEST_F(QueryTest, TextSearch) {
     auto cafe = add("Café du Théâtre", point(3.06, 50.63),
                     [](SpaceFields& f) { f.address = "3 place Rihour, Lille"; });
-    auto mill = add("Ancienne filature Le Blan", point(3.06, 50.63),
-                    [](SpaceFields& f) { f.notes = "Grande halle industrielle, toiture à refaire"; });
+    auto mill = add("Ancienne filature Le Blan", point(3.06, 50.63), [](SpaceFields& f) {
+        f.notes = "Grande halle industrielle, toiture à refaire";
+    });
     auto shop = add("Boutique rue Nationale");
-    auto text = [&](const char* t) {
-        return ids_with([t](SpaceQuery& q) { q.text = t; });
-    };
+    auto text = [&](const char* t) { return ids_with([t](SpaceQuery& q) { q.text = t; }); };
     EXPECT_EQ(text("café"), (std::vector<Id>{cafe.id}));
-    EXPECT_EQ(text("cafe"), (std::vector<Id>{cafe.id}));         // accents ignored
-    EXPECT_EQ(text("THEATRE"), (std::vector<Id>{cafe.id}));      // case ignored
-    EXPECT_EQ(text("théât"), (std::vector<Id>{cafe.id}));        // prefix
-    EXPECT_EQ(text("fila"), (std::vector<Id>{mill.id}));         // prefix
-    EXPECT_EQ(text("rihour"), (std::vector<Id>{cafe.id}));       // address
-    EXPECT_EQ(text("toiture"), (std::vector<Id>{mill.id}));      // notes
-    EXPECT_EQ(text("halle indus"), (std::vector<Id>{mill.id}));  // every word must match
+    EXPECT_EQ(text("cafe"), (std::vector<Id>{cafe.id}));        // accents ignored
+    EXPECT_EQ(text("THEATRE"), (std::vector<Id>{cafe.id}));     // case ignored
+    EXPECT_EQ(text("théât"), (std::vector<Id>{cafe.id}));       // prefix
+    EXPECT_EQ(text("fila"), (std::vector<Id>{mill.id}));        // prefix
+    EXPECT_EQ(text("rihour"), (std::vector<Id>{cafe.id}));      // address
+    EXPECT_EQ(text("toiture"), (std::vector<Id>{mill.id}));     // notes
+    EXPECT_EQ(text("halle indus"), (std::vector<Id>{mill.id})); // every word must match
     EXPECT_TRUE(text("cafe filature").empty());
     EXPECT_EQ(text("rue"), (std::vector<Id>{shop.id}));
     EXPECT_EQ(text("\"rue\" (nationale* -"), (std::vector<Id>{shop.id})); // no FTS syntax
-    EXPECT_EQ(text("  ?! ").size(), 3u);                          // no words: no filter
+    EXPECT_EQ(text("  ?! ").size(), 3u);                                  // no words: no filter
     EXPECT_TRUE(text("zeppelin").empty());
 }
 
@@ -134,13 +147,10 @@ TEST_F(QueryTest, TextSearchFollowsUpdates) {
 
 TEST_F(QueryTest, BoundingBoxIsAnExactTest) {
     // A right triangle whose bounding box is [3.00, 3.01] x [50.60, 50.61].
-    auto triangle =
-        add("Triangle", Polygon{{ring({{3.00, 50.60}, {3.01, 50.60}, {3.00, 50.61}})}});
+    auto triangle = add("Triangle", Polygon{{ring({{3.00, 50.60}, {3.01, 50.60}, {3.00, 50.61}})}});
     auto inside = add("Point inside", point(3.002, 50.602));
     add("Point far", point(3.5, 50.9));
-    auto bbox = [&](BBox b) {
-        return ids_with([b](SpaceQuery& q) { q.bbox = b; });
-    };
+    auto bbox = [&](BBox b) { return ids_with([b](SpaceQuery& q) { q.bbox = b; }); };
     // The box meets the triangle's bounding box but not the triangle.
     EXPECT_TRUE(bbox(BBox{3.008, 50.608, 3.02, 50.62}).empty());
     // Crossing the hypotenuse.
@@ -148,8 +158,7 @@ TEST_F(QueryTest, BoundingBoxIsAnExactTest) {
     // Around everything near.
     EXPECT_EQ(bbox(BBox{2.9, 50.5, 3.1, 50.7}), (std::vector<Id>{triangle.id, inside.id}));
     // Inside the triangle, around the point.
-    EXPECT_EQ(bbox(BBox{3.001, 50.601, 3.003, 50.603}),
-              (std::vector<Id>{triangle.id, inside.id}));
+    EXPECT_EQ(bbox(BBox{3.001, 50.601, 3.003, 50.603}), (std::vector<Id>{triangle.id, inside.id}));
     // Inside the triangle only.
     EXPECT_EQ(bbox(BBox{3.0005, 50.6005, 3.001, 50.601}), (std::vector<Id>{triangle.id}));
 }
@@ -172,7 +181,9 @@ TEST_F(QueryTest, NearWithARadius) {
     const double edge = geo::distance_m(c, {c.lon + 0.00425, c.lat});
     EXPECT_NEAR(page.distances_m[1], edge, edge * 0.005);
     EXPECT_NEAR(page.distances_m[2], geo::distance_m(c, {c.lon + 0.007, c.lat}), 0.01);
-    for (double d : page.distances_m) EXPECT_LE(d, 600);
+    for (double d : page.distances_m) {
+        EXPECT_LE(d, 600);
+    }
 }
 
 TEST_F(QueryTest, NearestFirstWithoutARadius) {
@@ -200,6 +211,49 @@ TEST_F(QueryTest, NearestFirstWithoutARadius) {
     q.offset = 0;
     q.limit = 100;
     EXPECT_EQ(test::ids_of(store->list_spaces(q).items), by_distance);
+}
+
+TEST_F(QueryTest, NearWithoutARadiusSortedByAnotherKey) {
+    // near= only adds distances here: every match takes part, in name order, page after page.
+    const Position c{3.06, 50.63};
+    std::vector<Id> by_name;
+    for (const char* name : {"f", "e", "d", "c", "b", "a"}) {
+        double dlon = (name[0] - 'a' + 1) * 0.01; // "a" is nearest, "f" farthest
+        by_name.insert(by_name.begin(), add(name, point(c.lon + dlon, c.lat)).id);
+    }
+    auto q = query();
+    q.near = NearFilter{c, 0};
+    q.sort = SpaceSort::name;
+    q.descending = true; // f, e, d ...: the farthest first
+    q.limit = 2;
+    std::vector<Id> paged;
+    for (q.offset = 0; q.offset < 6; q.offset += 2) {
+        auto page = store->list_spaces(q);
+        EXPECT_EQ(page.total, 6u);
+        ASSERT_EQ(page.distances_m.size(), page.items.size());
+        for (const auto& s : page.items) {
+            paged.push_back(s.id);
+        }
+    }
+    EXPECT_EQ(paged, std::vector<Id>(by_name.rbegin(), by_name.rend()));
+}
+
+TEST_F(QueryTest, FarthestFirst) {
+    const Position c{3.06, 50.63};
+    for (double dlon : {0.5, 0.002, 0.1, 0.004, 2.0}) { // from 140 m to 140 km
+        add("P", point(c.lon + dlon, c.lat));
+    }
+    auto q = query();
+    q.near = NearFilter{c, 0};
+    q.sort = SpaceSort::distance;
+    q.limit = 100;
+    auto all = ids(q);
+    ASSERT_EQ(all.size(), 5u);
+    q.descending = true;
+    q.limit = 2;
+    EXPECT_EQ(ids(q), (std::vector<Id>{all[4], all[3]}));
+    q.offset = 2;
+    EXPECT_EQ(ids(q), (std::vector<Id>{all[2], all[1]}));
 }
 
 TEST_F(QueryTest, SortingByDistanceNeedsAPoint) {
@@ -305,13 +359,15 @@ TEST_F(QueryTest, BySourceAndOtherFlags) {
 }
 
 TEST_F(QueryTest, FiltersCombine) {
-    auto hit = add("Café", point(3.06, 50.63), [](SpaceFields& f) { f.area_m2 = 80; },
-                   SpaceStatus::available);
-    add("Café", point(3.06, 50.63), [](SpaceFields& f) { f.area_m2 = 80; });  // wrong status
-    add("Café", point(3.06, 50.63), [](SpaceFields& f) { f.area_m2 = 800; },
-        SpaceStatus::available);                                                // too large
-    add("Bar", point(3.06, 50.63), [](SpaceFields& f) { f.area_m2 = 80; },
-        SpaceStatus::available);                                                // wrong text
+    auto hit = add(
+        "Café", point(3.06, 50.63), [](SpaceFields& f) { f.area_m2 = 80; }, SpaceStatus::available);
+    add("Café", point(3.06, 50.63), [](SpaceFields& f) { f.area_m2 = 80; }); // wrong status
+    add(
+        "Café", point(3.06, 50.63), [](SpaceFields& f) { f.area_m2 = 800; },
+        SpaceStatus::available); // too large
+    add(
+        "Bar", point(3.06, 50.63), [](SpaceFields& f) { f.area_m2 = 80; },
+        SpaceStatus::available); // wrong text
     EXPECT_EQ(ids_with([](SpaceQuery& q) {
                   q.statuses = {SpaceStatus::available};
                   q.max_area_m2 = 100;
@@ -364,7 +420,9 @@ TEST_F(QueryTest, PagesAreStableAndTheTotalIsRight) {
             auto page = store->list_spaces(q);
             EXPECT_EQ(page.total, 25u);
             EXPECT_LE(page.items.size(), 7u);
-            for (const auto& s : page.items) paged.push_back(s.id);
+            for (const auto& s : page.items) {
+                paged.push_back(s.id);
+            }
         }
         EXPECT_EQ(paged, whole);
         EXPECT_EQ(std::set<Id>(paged.begin(), paged.end()).size(), 25u);
@@ -380,30 +438,28 @@ TEST_F(QueryTest, PagesAreStableAndTheTotalIsRight) {
 }
 
 TEST_F(QueryTest, ForEachSpaceStreamsEveryMatchInOrder) {
-    std::vector<Id> expected;
+    std::vector<Id> by_area; // smallest first: the reverse of creation
     for (int i = 0; i < 12; ++i) {
         auto s = add("S" + std::to_string(i), point(3.06, 50.63),
                      [&](SpaceFields& f) { f.area_m2 = 100 - i; });
-        if (i % 2 == 0) expected.insert(expected.begin(), s.id); // smaller area first
+        by_area.insert(by_area.begin(), s.id);
     }
+    add("too small", point(3.06, 50.63), [](SpaceFields& f) { f.area_m2 = 1; });
     auto q = query();
     q.sort = SpaceSort::area;
-    q.max_area_m2 = 100;
-    q.min_area_m2 = 89;
-    q.limit = 2; // ignored
-    q.offset = 1;
+    q.min_area_m2 = 50;
+    q.limit = 2;  // ignored
+    q.offset = 1; // ignored
     std::vector<Id> seen;
-    store->for_each_space(q, [&](const Space& s) {
-        if (static_cast<int>(100 - *s.fields.area_m2) % 2 == 0) seen.push_back(s.id);
-    });
-    EXPECT_EQ(seen, expected);
+    store->for_each_space(q, [&](const Space& s) { seen.push_back(s.id); });
+    EXPECT_EQ(seen, by_area);
 
     std::vector<Id> near_ids;
     auto nq = query();
     nq.near = NearFilter{{3.06, 50.63}, 0};
     nq.sort = SpaceSort::distance;
     store->for_each_space(nq, [&](const Space& s) { near_ids.push_back(s.id); });
-    EXPECT_EQ(near_ids.size(), 12u);
+    EXPECT_EQ(near_ids.size(), 13u);
 }
 
 } // namespace

@@ -43,7 +43,9 @@ TEST_F(RecordsTest, WorkspacesAreListedBySlug) {
     store->create_workspace(make_workspace("zagreb"));
     store->create_workspace(make_workspace("bucharest-ilfov"));
     std::vector<std::string> slugs;
-    for (const auto& w : store->list_workspaces()) slugs.push_back(w.slug);
+    for (const auto& w : store->list_workspaces()) {
+        slugs.push_back(w.slug);
+    }
     EXPECT_EQ(slugs, (std::vector<std::string>{"bucharest-ilfov", "lille", "zagreb"}));
 }
 
@@ -118,8 +120,12 @@ TEST_F(RecordsTest, OrganisationsListByNameWithPaging) {
     auto rest = store->list_organisations(ws.id, 10, 2, nullptr);
     EXPECT_EQ(total, 5u);
     std::vector<std::string> names;
-    for (const auto& o : first) names.push_back(o.name);
-    for (const auto& o : rest) names.push_back(o.name);
+    for (const auto& o : first) {
+        names.push_back(o.name);
+    }
+    for (const auto& o : rest) {
+        names.push_back(o.name);
+    }
     EXPECT_EQ(names, (std::vector<std::string>{"Alpha", "Bravo", "charlie", "delta", "echo"}));
 }
 

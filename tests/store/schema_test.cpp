@@ -7,9 +7,8 @@
 #include "support/store_fixture.hpp"
 
 #include <fstream>
-#include <iterator>
-
 #include <gtest/gtest.h>
+#include <iterator>
 
 namespace impetus {
 namespace {
@@ -19,6 +18,8 @@ using test::open_store_at;
 using test::RawSqlite;
 using test::TempDir;
 
+// The whole content of a file, to show that opening it changed nothing. Compare with
+// EXPECT_TRUE(a == b): a failing EXPECT_EQ would print both files.
 std::string file_bytes(const std::filesystem::path& p) {
     std::ifstream in(p, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -94,7 +95,7 @@ TEST(Schema, NewerSchemaIsRefusedAndNothingChanges) {
         EXPECT_NE(std::string(e.what()).find("newer"), std::string::npos) << e.what();
         EXPECT_FALSE(e.hint().empty());
     }
-    EXPECT_EQ(file_bytes(file), before);
+    EXPECT_TRUE(file_bytes(file) == before);
     EXPECT_FALSE(std::filesystem::exists(dir / "db-wal"));
     RawSqlite raw(file);
     EXPECT_EQ(raw.query_int("PRAGMA user_version"), newer);
@@ -111,9 +112,8 @@ TEST(Schema, ForeignSqliteFileIsRefused) {
     const auto before = file_bytes(file);
     auto e = catch_error([&] { open_store_at(file); });
     EXPECT_EQ(e.kind(), ErrorKind::storage);
-    EXPECT_NE(std::string(e.what()).find("not an Impetus database"), std::string::npos)
-        << e.what();
-    EXPECT_EQ(file_bytes(file), before);
+    EXPECT_NE(std::string(e.what()).find("not an Impetus database"), std::string::npos) << e.what();
+    EXPECT_TRUE(file_bytes(file) == before);
 }
 
 TEST(Schema, ForeignFileWithItsOwnSchemaVersionIsRefused) {
@@ -129,9 +129,8 @@ TEST(Schema, ForeignFileWithItsOwnSchemaVersionIsRefused) {
     const auto before = file_bytes(file);
     auto e = catch_error([&] { open_store_at(file); });
     EXPECT_EQ(e.kind(), ErrorKind::storage);
-    EXPECT_NE(std::string(e.what()).find("not an Impetus database"), std::string::npos)
-        << e.what();
-    EXPECT_EQ(file_bytes(file), before);
+    EXPECT_NE(std::string(e.what()).find("not an Impetus database"), std::string::npos) << e.what();
+    EXPECT_TRUE(file_bytes(file) == before);
 }
 
 TEST(Schema, FileOfAnotherApplicationIdIsRefused) {
@@ -152,12 +151,14 @@ TEST(Schema, NonSqliteFileIsRefusedUntouched) {
     {
         std::ofstream out(file);
         out << "These are not the droids you are looking for.\n";
-        for (int i = 0; i < 100; ++i) out << "padding line " << i << "\n";
+        for (int i = 0; i < 100; ++i) {
+            out << "padding line " << i << "\n";
+        }
     }
     const auto before = file_bytes(file);
     auto e = catch_error([&] { open_store_at(file); });
     EXPECT_EQ(e.kind(), ErrorKind::storage);
-    EXPECT_EQ(file_bytes(file), before);
+    EXPECT_TRUE(file_bytes(file) == before);
 }
 
 TEST(Schema, MissingFileWithoutCreate) {

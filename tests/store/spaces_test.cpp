@@ -22,8 +22,8 @@ SpaceFields every_field(Id parent, Id owner) {
     f.name = "Halle Saint-Sauveur";
     f.kind = SpaceKind::unit;
     f.parent_id = parent;
-    f.geometry = Polygon{{test::square_ring(3.0655, 50.6290, 0.0011),
-                          test::square_ring(3.0658, 50.6293, 0.0002)}};
+    f.geometry = Polygon{
+        {test::square_ring(3.0655, 50.6290, 0.0011), test::square_ring(3.0658, 50.6293, 0.0002)}};
     f.area_m2 = 1234.56;
     f.area_computed = false;
     f.floor_area_m2 = 2500.25;
@@ -94,9 +94,9 @@ TEST_F(SpacesTest, SpacesAreScopedByWorkspace) {
     EXPECT_FALSE(store->space(other.id, s.id));
     EXPECT_TRUE(store->space_any(s.id));
     EXPECT_FALSE(store->space(ws.id, 9999));
-    EXPECT_EQ(catch_error([&] { store->update_space(other.id, s.id, s.fields, std::nullopt); })
-                  .kind(),
-              ErrorKind::not_found);
+    EXPECT_EQ(
+        catch_error([&] { store->update_space(other.id, s.id, s.fields, std::nullopt); }).kind(),
+        ErrorKind::not_found);
     EXPECT_EQ(catch_error([&] {
                   store->transition_space(other.id, s.id, SpaceStatus::verified, "", std::nullopt);
               }).kind(),
@@ -137,25 +137,25 @@ TEST_F(SpacesTest, StaleVersionIsAPreconditionFailure) {
     auto e = catch_error([&] { store->update_space(ws.id, s.id, f, 1); });
     EXPECT_EQ(e.kind(), ErrorKind::precondition);
     EXPECT_EQ(store->space(ws.id, s.id)->fields.name, "Halle B");
-    auto e2 = catch_error(
-        [&] { store->transition_space(ws.id, s.id, SpaceStatus::verified, "", 1); });
+    auto e2 =
+        catch_error([&] { store->transition_space(ws.id, s.id, SpaceStatus::verified, "", 1); });
     EXPECT_EQ(e2.kind(), ErrorKind::precondition);
     EXPECT_EQ(store->space(ws.id, s.id)->status, SpaceStatus::reported);
 }
 
 TEST_F(SpacesTest, ParentMustBeInTheSameWorkspace) {
     auto other = store->create_workspace(test::make_workspace("riga"));
-    auto foreign = store->create_space(other.id, test::make_fields("Riga hall"),
-                                       SpaceStatus::reported, "");
+    auto foreign =
+        store->create_space(other.id, test::make_fields("Riga hall"), SpaceStatus::reported, "");
     auto f = test::make_fields("Unit");
     f.parent_id = foreign.id;
     auto e = catch_error([&] { store->create_space(ws.id, f, SpaceStatus::reported, ""); });
     EXPECT_EQ(e.kind(), ErrorKind::invalid_input);
     EXPECT_EQ(field_names(e), (std::vector<std::string>{"/parent_id"}));
     f.parent_id = 9999;
-    EXPECT_EQ(field_names(catch_error(
-                  [&] { store->create_space(ws.id, f, SpaceStatus::reported, ""); })),
-              (std::vector<std::string>{"/parent_id"}));
+    EXPECT_EQ(
+        field_names(catch_error([&] { store->create_space(ws.id, f, SpaceStatus::reported, ""); })),
+        (std::vector<std::string>{"/parent_id"}));
     // And through an update.
     auto s = add("Unit");
     f = s.fields;
@@ -219,12 +219,9 @@ TEST_F(SpacesTest, TransitionsFollowTheLifecycleAndAreRecorded) {
         const char* reason;
     };
     const Step steps[] = {
-        {SpaceStatus::verified, "visited on site"},
-        {SpaceStatus::available, "owner agreed"},
-        {SpaceStatus::allocated, "call 2024-1 winner"},
-        {SpaceStatus::in_use, "keys handed over"},
-        {SpaceStatus::ended, "agreement ended"},
-        {SpaceStatus::available, "offered again"},
+        {SpaceStatus::verified, "visited on site"},     {SpaceStatus::available, "owner agreed"},
+        {SpaceStatus::allocated, "call 2024-1 winner"}, {SpaceStatus::in_use, "keys handed over"},
+        {SpaceStatus::ended, "agreement ended"},        {SpaceStatus::available, "offered again"},
     };
     std::int64_t version = s.version;
     for (const auto& step : steps) {
@@ -281,8 +278,8 @@ TEST_F(SpacesTest, WithdrawnSpacesComeBack) {
     auto s = add("Halle", point(3.06, 50.63), {}, SpaceStatus::available);
     store->transition_space(ws.id, s.id, SpaceStatus::withdrawn, "owner changed mind",
                             std::nullopt);
-    auto back = store->transition_space(ws.id, s.id, SpaceStatus::available, "owner is back",
-                                        std::nullopt);
+    auto back =
+        store->transition_space(ws.id, s.id, SpaceStatus::available, "owner is back", std::nullopt);
     EXPECT_EQ(back.status, SpaceStatus::available);
     EXPECT_EQ(store->space_history(ws.id, s.id).size(), 3u);
 }

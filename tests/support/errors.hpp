@@ -5,10 +5,9 @@
 #include "core/error.hpp"
 
 #include <algorithm>
+#include <gtest/gtest.h>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace impetus::test {
 

@@ -5,15 +5,14 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <sqlite3.h>
 #include <stdexcept>
 #include <string>
-
-#include <sqlite3.h>
 
 namespace impetus::test {
 
 class RawSqlite {
-public:
+  public:
     explicit RawSqlite(const std::filesystem::path& file) {
         if (sqlite3_open_v2(file.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                             nullptr) != SQLITE_OK) {
@@ -64,7 +63,7 @@ public:
     }
     const std::string& error() const noexcept { return m_error; }
 
-private:
+  private:
     sqlite3* m_db = nullptr;
     std::string m_error;
 };

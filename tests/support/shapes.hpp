@@ -24,6 +24,8 @@ inline Polygon square(double lon, double lat, double size) {
     return Polygon{{square_ring(lon, lat, size)}};
 }
 
-inline Point point(double lon, double lat) { return Point{{lon, lat}}; }
+inline Point point(double lon, double lat) {
+    return Point{{lon, lat}};
+}
 
 } // namespace impetus::test

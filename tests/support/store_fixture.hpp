@@ -12,11 +12,10 @@
 
 #include <algorithm>
 #include <functional>
+#include <gtest/gtest.h>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace impetus::test {
 
@@ -56,7 +55,9 @@ inline SpaceFields make_fields(const std::string& name, Geometry g = point(3.06,
 
 inline std::vector<Id> ids_of(const std::vector<Space>& spaces) {
     std::vector<Id> out;
-    for (const auto& s : spaces) out.push_back(s.id);
+    for (const auto& s : spaces) {
+        out.push_back(s.id);
+    }
     return out;
 }
 
@@ -66,13 +67,15 @@ inline std::vector<Id> sorted(std::vector<Id> ids) {
 }
 
 class StoreTest : public ::testing::Test {
-protected:
-    StoreTest() : store(open_store_at(db_path())), ws(store->create_workspace(make_workspace("lille"))) {}
+  protected:
+    StoreTest()
+        : store(open_store_at(db_path())), ws(store->create_workspace(make_workspace("lille"))) {}
 
     std::filesystem::path db_path() const { return dir / "impetus.db"; }
 
-    // Closes the store (so that raw SQLite access sees a quiet file) and opens it again.
+    // Closes the store, so that raw SQLite access sees a quiet file.
     void close_store() { store.reset(); }
+    // Opens the same file again.
     void reopen_store() { store = open_store_at(db_path()); }
 
     // Creates a space in the test workspace; `tweak` adjusts the fields first.
@@ -80,7 +83,9 @@ protected:
               const std::function<void(SpaceFields&)>& tweak = {},
               SpaceStatus status = SpaceStatus::reported) {
         SpaceFields f = make_fields(name, std::move(g));
-        if (tweak) tweak(f);
+        if (tweak) {
+            tweak(f);
+        }
         return store->create_space(ws.id, f, status, "test");
     }
 

@@ -12,7 +12,7 @@
 namespace impetus::test {
 
 class TempDir {
-public:
+  public:
     TempDir() {
         std::string pattern = (std::filesystem::temp_directory_path() / "impetus-test-XXXXXX");
         if (!::mkdtemp(pattern.data())) {
@@ -30,7 +30,7 @@ public:
     const std::filesystem::path& path() const noexcept { return m_path; }
     std::filesystem::path operator/(const std::string& name) const { return m_path / name; }
 
-private:
+  private:
     std::filesystem::path m_path;
 };
 

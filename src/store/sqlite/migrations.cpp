@@ -141,11 +141,13 @@ int read_version(Connection& c) {
         throw Error(ErrorKind::storage, "the database file belongs to another application",
                     "give the path of an Impetus database, or a new file name");
     }
-    if (app == 0 && version == 0) {
+    if (app == 0) {
+        // The first migration sets application_id in the same transaction as user_version, so a
+        // file without our id is ours only while it is empty and unversioned. Other programs
+        // number their schemas with user_version too.
         auto tables = c.query_int("SELECT count(*) FROM sqlite_schema WHERE type = 'table'");
-        if (tables > 0) {
-            throw Error(ErrorKind::storage,
-                        "the database file holds tables but is not an Impetus database",
+        if (tables > 0 || version != 0) {
+            throw Error(ErrorKind::storage, "the database file is not an Impetus database",
                         "give the path of an Impetus database, or a new file name");
         }
     }

@@ -925,12 +925,16 @@ SpacePage SqliteStore::list_spaces(const SpaceQuery& q) {
     auto c = reader();
     ReadTransaction snapshot(*c);
     std::optional<double> radius;
-    if (q.near && q.near->radius_m <= 0) {
+    // Only a nearest-first page lies within the smallest radius that holds it; in any other
+    // order (farthest first, by name ...) every match takes part.
+    if (q.near && q.near->radius_m <= 0 && q.sort == SpaceSort::distance && !q.descending) {
         radius = nearest_radius(*c, q);
     }
     SpacePage page;
     if (q.count_total) {
-        page.total = static_cast<std::size_t>(count_matches(*c, q, radius));
+        // Every match counts: the radius found for a nearest-first page only bounds the rows
+        // whose distance is computed, not what the query matches.
+        page.total = static_cast<std::size_t>(count_matches(*c, q, std::nullopt));
     }
     run_select(*c, q, radius, true, [&](const Statement& st) {
         page.items.push_back(read_space(st));
@@ -986,6 +990,8 @@ std::vector<ImportOutcome> SqliteStore::apply_import(Id workspace_id,
             if (!merged.parent_id) merged.parent_id = cur.fields.parent_id;
             bool changed = !(cur.fields == merged);
             if (changed) {
+                // The same checks as a creation: the source may name a parent or owner too.
+                check_references(c, workspace_id, o.space_id, merged);
                 update_space_row(c, o.space_id, merged, now);
             }
             bool ends = r.source_says_ended && cur.status != SpaceStatus::ended &&

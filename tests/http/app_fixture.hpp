@@ -1,0 +1,93 @@
+#pragma once
+
+// The web application over a SQLite store in a fresh temporary file, driven without sockets:
+// requests are built as http::Request values and handed to App::handle.
+
+#include "http/app.hpp"
+#include "http/message.hpp"
+#include "store/store.hpp"
+#include "support/temp_dir.hpp"
+
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace impetus::test {
+
+// A request as the server would hand it over: `target` is split into path and query.
+inline http::Request make_request(std::string method, std::string target, std::string body = {},
+                                  http::Headers headers = {}) {
+    http::Request r;
+    r.method = std::move(method);
+    r.target = std::move(target);
+    const auto q = r.target.find('?');
+    r.path = r.target.substr(0, q);
+    if (q != std::string::npos) r.query = r.target.substr(q + 1);
+    r.headers = std::move(headers);
+    r.body = std::move(body);
+    r.remote_address = "127.0.0.1";
+    r.base_url = "http://test";
+    return r;
+}
+
+inline std::unique_ptr<Store> open_test_store(const std::filesystem::path& file) {
+    StoreOptions options;
+    options.location = file.string();
+    return open_store(options);
+}
+
+// One workspace, "lille", with an organisation and a space in it.
+class AppTest : public ::testing::Test {
+protected:
+    AppTest()
+        : store(open_test_store(dir / "impetus.db")), app(*store, http::AppOptions{}) {
+        Workspace w;
+        w.slug = "lille";
+        w.name = "Lille";
+        w.country = "FR";
+        w.languages = {"fr", "en"};
+        ws = store->create_workspace(w);
+
+        Organisation o;
+        o.name = "City of Lille";
+        o.type = OrganisationType::public_authority;
+        org = store->create_organisation(ws.id, o);
+
+        SpaceFields f;
+        f.name = "Old post office";
+        f.kind = SpaceKind::building;
+        f.geometry = Point{{3.06, 50.63}};
+        f.owner_organisation_id = org.id;
+        space = store->create_space(ws.id, f, SpaceStatus::reported, "test");
+    }
+
+    http::Response call(const http::Request& r) const { return app.handle(r); }
+
+    http::Response get(const std::string& target, http::Headers headers = {}) const {
+        return app.handle(make_request("GET", target, {}, std::move(headers)));
+    }
+
+    // A request with a body and its Content-Type.
+    http::Response send(const std::string& method, const std::string& target,
+                        const std::string& body,
+                        const std::string& content_type = "application/json",
+                        http::Headers headers = {}) const {
+        headers["Content-Type"] = content_type;
+        return app.handle(make_request(method, target, body, std::move(headers)));
+    }
+
+    static nlohmann::json body_of(const http::Response& r) {
+        return nlohmann::json::parse(r.body);
+    }
+
+    TempDir dir;
+    std::unique_ptr<Store> store;
+    http::App app;
+    Workspace ws;
+    Organisation org;
+    Space space;
+};
+
+} // namespace impetus::test
