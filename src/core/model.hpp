@@ -27,6 +27,14 @@ struct MapView {
     bool operator==(const MapView&) const = default;
 };
 
+// The base map of a workspace's interface: an XYZ tile URL template and its attribution.
+// Empty url: the interface's default (OpenStreetMap's standard tiles).
+struct TileSettings {
+    std::string url; // https://.../{z}/{x}/{y}.png
+    std::string attribution;
+    bool operator==(const TileSettings&) const = default;
+};
+
 struct Workspace {
     Id id = 0;
     std::string slug;                   // [a-z0-9-], 2..63, used in URLs
@@ -34,6 +42,7 @@ struct Workspace {
     std::string country;                // ISO 3166-1 alpha-2, upper case
     std::vector<std::string> languages; // BCP 47 tags, first is the default
     MapView map_view;
+    TileSettings tiles;
     std::string created_at;
     std::string updated_at;
 };

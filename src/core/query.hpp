@@ -39,6 +39,7 @@ struct DateRange {
 
 struct SpaceQuery {
     std::optional<Id> workspace_id;
+    std::set<Id> ids; // only these spaces (a selection, or one space's export)
     std::set<SpaceStatus> statuses;
     std::set<SpaceKind> kinds;
     std::set<OwnerType> owner_types;

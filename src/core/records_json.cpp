@@ -71,13 +71,16 @@ json writable_json(const Workspace& w) {
                 {"country", w.country},
                 {"languages", w.languages},
                 {"map_view",
-                 {{"lon", w.map_view.lon}, {"lat", w.map_view.lat}, {"zoom", w.map_view.zoom}}}};
+                 {{"lon", w.map_view.lon}, {"lat", w.map_view.lat}, {"zoom", w.map_view.zoom}}},
+                {"tiles", w.tiles.url.empty()
+                              ? json(nullptr)
+                              : json{{"url", w.tiles.url}, {"attribution", w.tiles.attribution}}}};
 }
 
 Workspace read_workspace(const json& doc) {
     FieldErrors errors;
     DocReader r(doc, "", errors);
-    r.reject_unknown({"slug", "name", "country", "languages", "map_view"},
+    r.reject_unknown({"slug", "name", "country", "languages", "map_view", "tiles"},
                      {"id", "created_at", "updated_at"});
     Workspace w;
     if (auto s = r.string("slug", true, 63)) {
@@ -121,6 +124,19 @@ Workspace read_workspace(const json& doc) {
         w.map_view.lon = m.number("lon", -180, 180, true).value_or(0.0);
         w.map_view.lat = m.number("lat", -90, 90, true).value_or(0.0);
         w.map_view.zoom = m.number("zoom", 0, 22).value_or(12.0);
+    }
+    if (const json* tiles = r.get("tiles")) {
+        DocReader tr(*tiles, "/tiles", errors);
+        tr.reject_unknown({"url", "attribution"});
+        w.tiles.url = tr.string("url", true, 500).value_or("");
+        w.tiles.attribution = tr.string("attribution", false, 1000).value_or("");
+        const auto& u = w.tiles.url;
+        if (!u.empty() && ((u.rfind("https://", 0) != 0 && u.rfind("http://", 0) != 0) ||
+                           u.find("{z}") == std::string::npos || u.find("{x}") == std::string::npos ||
+                           u.find("{y}") == std::string::npos)) {
+            errors.add("/tiles/url",
+                       "must be an http(s) URL template with {z}, {x} and {y}, as Leaflet reads it");
+        }
     }
     errors.throw_if_any("invalid workspace");
     return w;

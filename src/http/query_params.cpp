@@ -297,6 +297,18 @@ SpaceQuery read_space_query(QueryParams& params, QueryStyle style, FieldErrors& 
         return i;
     };
     q.parent_id = read_id("parent_id");
+    {
+        const auto ids = params.get_list("id");
+        if (ids.size() > 1000) errors.add("id", "lists more than 1000 ids");
+        for (const auto& v : ids) {
+            auto i = to_int(v);
+            if (!i || *i < 1) {
+                errors.add("id", "'" + v + "' is not a positive integer id");
+                break;
+            }
+            q.ids.insert(*i);
+        }
+    }
     q.owner_organisation_id = read_id("owner_organisation_id");
     q.source = params.get("source", errors);
     q.source_id = params.get("source_id", errors);

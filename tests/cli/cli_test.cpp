@@ -228,7 +228,7 @@ TEST_F(Cli, ExportGeoJsonAndCsv) {
 TEST_F(Cli, DbMigrateCheckBackup) {
     auto m = impetus({"db", "migrate"});
     ASSERT_EQ(m.exit_code, 0) << m.err;
-    EXPECT_TRUE(contains(m.out, "schema version 1")) << m.out;
+    EXPECT_TRUE(contains(m.out, "schema version 2")) << m.out;
     create_workspace("lille");
     auto check = impetus({"db", "check"});
     EXPECT_EQ(check.exit_code, 0) << check.out << check.err;

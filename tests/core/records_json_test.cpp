@@ -261,3 +261,30 @@ TEST(MergePatch, PatchingAWorkspaceDocument) {
 
 } // namespace
 } // namespace impetus
+
+TEST(WorkspaceTiles, TemplateAndAttributionAreReadAndChecked) {
+    using impetus::read_workspace;
+    auto w = read_workspace(nlohmann::json{
+        {"slug", "riga"},
+        {"name", "Riga"},
+        {"tiles", {{"url", "https://tiles.example.lv/{z}/{x}/{y}.png"}, {"attribution", "© Riga"}}}});
+    EXPECT_EQ(w.tiles.url, "https://tiles.example.lv/{z}/{x}/{y}.png");
+    EXPECT_EQ(w.tiles.attribution, "© Riga");
+    EXPECT_EQ(impetus::to_json(w)["tiles"]["url"], w.tiles.url);
+
+    auto none = read_workspace(nlohmann::json{{"slug", "riga"}, {"name", "Riga"}});
+    EXPECT_TRUE(none.tiles.url.empty());
+    EXPECT_TRUE(impetus::to_json(none)["tiles"].is_null());
+
+    try {
+        read_workspace(nlohmann::json{{"slug", "riga"},
+                                      {"name", "Riga"},
+                                      {"tiles", {{"url", "ftp://x/{z}/{x}"}, {"extra", 1}}}});
+        FAIL() << "expected an error";
+    } catch (const impetus::Error& e) {
+        std::vector<std::string> fields;
+        for (const auto& f : e.fields()) fields.push_back(f.field);
+        EXPECT_NE(std::find(fields.begin(), fields.end(), "/tiles/url"), fields.end());
+        EXPECT_NE(std::find(fields.begin(), fields.end(), "/tiles/extra"), fields.end());
+    }
+}

@@ -403,7 +403,7 @@ TEST_F(OpenApiTest, TheListedOperationsDeclareTheExpectedParameters) {
     const std::set<std::string> filters{
         "status", "kind", "owner_type", "min_area", "max_area", "q", "bbox", "near", "radius",
         "available_from", "available_to", "parent_id", "owner_organisation_id", "source",
-        "source_id", "step_free_access", "water", "electricity", "heating", "internet", "sort"};
+        "source_id", "step_free_access", "water", "electricity", "heating", "internet", "sort", "id"};
     auto with = [](std::set<std::string> s, std::initializer_list<const char*> add,
                    std::initializer_list<const char*> remove = {}) {
         for (const char* a : add) s.insert(a);

@@ -132,6 +132,11 @@ CREATE TABLE space_status_change (
 );
 CREATE INDEX space_status_change_space ON space_status_change (space_id, id);
 )SQL",
+    // 2: the base map of each workspace's interface.
+    R"SQL(
+ALTER TABLE workspace ADD COLUMN tile_url TEXT NOT NULL DEFAULT '';
+ALTER TABLE workspace ADD COLUMN tile_attribution TEXT NOT NULL DEFAULT '';
+)SQL",
 };
 
 int read_version(Connection& c) {

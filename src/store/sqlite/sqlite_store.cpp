@@ -226,11 +226,13 @@ Workspace read_workspace_row(const Statement& st) {
     w.map_view = MapView{st.real(5), st.real(6), st.real(7)};
     w.created_at = st.text(8);
     w.updated_at = st.text(9);
+    w.tiles = TileSettings{st.text(10), st.text(11)};
     return w;
 }
 
 constexpr const char* k_workspace_columns =
-    "id, slug, name, country, languages, map_lon, map_lat, map_zoom, created_at, updated_at";
+    "id, slug, name, country, languages, map_lon, map_lat, map_zoom, created_at, updated_at, "
+    "tile_url, tile_attribution";
 
 Organisation read_organisation_row(const Statement& st) {
     Organisation o;
@@ -321,6 +323,10 @@ std::string distance_expr() {
 Where build_where(const SpaceQuery& q, std::optional<double> radius_override = std::nullopt) {
     Where w;
     if (q.workspace_id) w.add("s.workspace_id = ?", *q.workspace_id);
+    if (!q.ids.empty()) {
+        w.add("s.id IN (" + placeholders(static_cast<int>(q.ids.size())) + ")");
+        for (Id id : q.ids) w.values.emplace_back(id);
+    }
     w.add_in("s.status", q.statuses);
     w.add_in("s.kind", q.kinds);
     w.add_in("s.owner_type", q.owner_types);
@@ -631,11 +637,11 @@ Workspace SqliteStore::create_workspace(const Workspace& w) {
         }
         auto now = now_utc();
         auto st = c.prepare("INSERT INTO workspace (slug, name, country, languages, map_lon, "
-                            "map_lat, map_zoom, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
-                            "?, ?, ?, ?)");
+                            "map_lat, map_zoom, created_at, updated_at, tile_url, "
+                            "tile_attribution) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         st.bind(1, w.slug).bind(2, w.name).bind(3, w.country).bind(4, json(w.languages).dump());
         st.bind(5, w.map_view.lon).bind(6, w.map_view.lat).bind(7, w.map_view.zoom);
-        st.bind(8, now).bind(9, now);
+        st.bind(8, now).bind(9, now).bind(10, w.tiles.url).bind(11, w.tiles.attribution);
         st.run();
         Workspace out = w;
         out.id = c.last_insert_rowid();
@@ -654,11 +660,11 @@ Workspace SqliteStore::update_workspace(Id id, const Workspace& w) {
         }
         auto now = now_utc();
         auto st = c.prepare("UPDATE workspace SET slug = ?, name = ?, country = ?, languages = "
-                            "?, map_lon = ?, map_lat = ?, map_zoom = ?, updated_at = ? WHERE id "
-                            "= ?");
+                            "?, map_lon = ?, map_lat = ?, map_zoom = ?, updated_at = ?, "
+                            "tile_url = ?, tile_attribution = ? WHERE id = ?");
         st.bind(1, w.slug).bind(2, w.name).bind(3, w.country).bind(4, json(w.languages).dump());
         st.bind(5, w.map_view.lon).bind(6, w.map_view.lat).bind(7, w.map_view.zoom);
-        st.bind(8, now).bind(9, id);
+        st.bind(8, now).bind(9, w.tiles.url).bind(10, w.tiles.attribution).bind(11, id);
         st.run();
         if (c.changes() == 0) {
             throw Error(ErrorKind::not_found, "workspace not found");
