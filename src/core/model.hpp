@@ -161,6 +161,25 @@ struct StatusChange {
     std::string reason;
 };
 
+// ---------------------------------------------------------------------------------------------
+// Background jobs (a discovery scan of an OSM extract, ...): their progress and outcome.
+
+enum class JobStatus { queued, running, succeeded, failed, cancelled };
+
+struct Job {
+    Id id = 0;
+    Id workspace_id = 0;
+    std::string kind;                                     // "discovery"
+    JobStatus status = JobStatus::queued;
+    nlohmann::json params = nlohmann::json::object();     // what was asked
+    nlohmann::json progress = nlohmann::json::object();   // the runner's latest report
+    nlohmann::json result;                                // on success
+    std::string error;                                    // on failure: message for people
+    std::string created_at;
+    std::string started_at;
+    std::string finished_at;
+};
+
 // The allowed status transitions; the store enforces them inside its write transaction.
 bool transition_allowed(SpaceStatus from, SpaceStatus to) noexcept;
 std::vector<SpaceStatus> allowed_transitions(SpaceStatus from);
@@ -225,6 +244,16 @@ template <> struct EnumNames<BuildingType> {
         {BuildingType::historical, "historical"},
         {BuildingType::public_building, "public"},
         {BuildingType::mixed, "mixed"},
+    }};
+};
+
+template <> struct EnumNames<JobStatus> {
+    static constexpr std::array<std::pair<JobStatus, std::string_view>, 5> values{{
+        {JobStatus::queued, "queued"},
+        {JobStatus::running, "running"},
+        {JobStatus::succeeded, "succeeded"},
+        {JobStatus::failed, "failed"},
+        {JobStatus::cancelled, "cancelled"},
     }};
 };
 

@@ -202,6 +202,21 @@ json to_json(const StatusChange& c) {
     return j;
 }
 
+json to_json(const Job& j) {
+    auto opt_text = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
+    return json{{"id", j.id},
+                {"workspace_id", j.workspace_id},
+                {"kind", j.kind},
+                {"status", std::string(enum_name(j.status))},
+                {"params", j.params},
+                {"progress", j.progress},
+                {"result", j.result},
+                {"error", opt_text(j.error)},
+                {"created_at", j.created_at},
+                {"started_at", opt_text(j.started_at)},
+                {"finished_at", opt_text(j.finished_at)}};
+}
+
 json merge_patch(json target, const json& patch) {
     if (!patch.is_object()) {
         return patch;

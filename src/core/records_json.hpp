@@ -12,6 +12,7 @@ namespace impetus {
 nlohmann::json to_json(const Workspace& w);
 nlohmann::json to_json(const Organisation& o);
 nlohmann::json to_json(const StatusChange& c);
+nlohmann::json to_json(const Job& j);
 
 // The fields a client may write, as they stand now: the base for a JSON Merge Patch (RFC 7396).
 nlohmann::json writable_json(const Workspace& w);

@@ -26,12 +26,32 @@ struct ImportRecord {
     std::size_t line = 0; // where the record starts in the file (for the report)
 };
 
-enum class ImportOutcomeKind { created, updated, unchanged };
+// kept: the record matched a space people have taken over (reviewed or edited), which the
+// batch's policy leaves as it is.
+enum class ImportOutcomeKind { created, updated, unchanged, kept };
+
+// How a batch treats what is already in the workspace.
+struct ImportPolicy {
+    bool dry_run = false; // compute the outcomes, then roll everything back
+    // The batch is the whole of `source` (a scan of an area): spaces of that source which it
+    // no longer holds and which nobody has reviewed are ended ("no longer in the source").
+    bool end_missing = false;
+    // Spaces people have taken over are left untouched: moved past their initial status, or
+    // edited through the API since the source created them.
+    bool protect_reviewed = false;
+    std::string source; // required with end_missing (the batch may be empty)
+};
 
 struct ImportOutcome {
     std::size_t index = 0; // into the batch
     ImportOutcomeKind kind = ImportOutcomeKind::unchanged;
     Id space_id = 0;
+};
+
+struct ImportBatchResult {
+    std::vector<ImportOutcome> outcomes; // one per record, in order
+    std::vector<Id> ended_missing;       // ended because the source no longer holds them
+    std::vector<Id> kept_missing;        // missing from the source but reviewed by people
 };
 
 struct StoreCheck {
@@ -86,10 +106,30 @@ public:
     // Applies a whole import batch in one transaction: all or nothing. Records are matched to
     // existing spaces of the workspace by (source, source_id). With `dry_run` the outcomes are
     // computed and everything is rolled back.
-    virtual std::vector<ImportOutcome> apply_import(Id workspace_id,
-                                                    const std::vector<ImportRecord>& records,
-                                                    const std::string& reason,
-                                                    bool dry_run = false) = 0;
+    virtual ImportBatchResult apply_import(Id workspace_id,
+                                           const std::vector<ImportRecord>& records,
+                                           const std::string& reason,
+                                           const ImportPolicy& policy) = 0;
+    // The plain import: create or update, nothing protected, nothing ended.
+    std::vector<ImportOutcome> apply_import(Id workspace_id,
+                                            const std::vector<ImportRecord>& records,
+                                            const std::string& reason, bool dry_run = false) {
+        return apply_import(workspace_id, records, reason, ImportPolicy{dry_run, false, false, {}})
+            .outcomes;
+    }
+
+    // -- background jobs
+    virtual Job create_job(Id workspace_id, const std::string& kind,
+                           const nlohmann::json& params) = 0;
+    virtual void start_job(Id job_id) = 0;
+    // Progress writes do not count as data changes (response caches stay valid).
+    virtual void report_job_progress(Id job_id, const nlohmann::json& progress) = 0;
+    virtual void finish_job(Id job_id, JobStatus status, const nlohmann::json& result,
+                            const std::string& error) = 0;
+    virtual std::optional<Job> job(Id workspace_id, Id job_id) = 0;
+    virtual std::vector<Job> list_jobs(Id workspace_id, std::size_t limit) = 0;
+    // Jobs left queued or running by a process that stopped are marked failed; returns how many.
+    virtual std::size_t fail_interrupted_jobs() = 0;
 
     // The bounding box of every space (of one workspace, or all); empty when there are none.
     virtual BBox extent(std::optional<Id> workspace_id) = 0;

@@ -137,6 +137,26 @@ CREATE INDEX space_status_change_space ON space_status_change (space_id, id);
 ALTER TABLE workspace ADD COLUMN tile_url TEXT NOT NULL DEFAULT '';
 ALTER TABLE workspace ADD COLUMN tile_attribution TEXT NOT NULL DEFAULT '';
 )SQL",
+    // 3: background jobs; when a person last edited a space (sources then leave it alone).
+    R"SQL(
+ALTER TABLE space ADD COLUMN edited_at TEXT;
+
+CREATE TABLE job (
+    id           INTEGER PRIMARY KEY,
+    workspace_id INTEGER NOT NULL REFERENCES workspace(id),
+    kind         TEXT NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed',
+                     'cancelled')),
+    params       TEXT NOT NULL DEFAULT '{}',
+    progress     TEXT NOT NULL DEFAULT '{}',
+    result       TEXT,
+    error        TEXT NOT NULL DEFAULT '',
+    created_at   TEXT NOT NULL,
+    started_at   TEXT NOT NULL DEFAULT '',
+    finished_at  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX job_workspace ON job (workspace_id, id);
+)SQL",
 };
 
 int read_version(Connection& c) {

@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <set>
 #include <variant>
 
 #include <sqlite3.h>
@@ -593,16 +594,30 @@ SqliteStore::ReaderLease SqliteStore::reader() {
 
 // Runs fn(Connection&) in a BEGIN IMMEDIATE transaction on the single writer connection,
 // bumps the data generation, and commits; any exception rolls everything back.
-// With commit == false everything is rolled back (dry runs).
-template <typename F> auto SqliteStore::write(F&& fn, bool commit) {
+// With commit == false everything is rolled back (dry runs). Writes that change no data a
+// reader sees through the space, workspace or organisation routes (job progress) leave the
+// data generation alone, so response caches stay valid.
+template <typename F> auto SqliteStore::write(F&& fn, bool commit, bool data_change) {
     std::lock_guard lock(m_write_mutex);
     WriteTransaction tx(*m_writer);
-    auto result = fn(*m_writer);
-    if (commit) {
-        m_writer->exec("UPDATE meta SET value = value + 1 WHERE key = 'generation'");
-        tx.commit();
+    if constexpr (std::is_void_v<decltype(fn(*m_writer))>) {
+        fn(*m_writer);
+        if (commit) {
+            if (data_change) {
+                m_writer->exec("UPDATE meta SET value = value + 1 WHERE key = 'generation'");
+            }
+            tx.commit();
+        }
+    } else {
+        auto result = fn(*m_writer);
+        if (commit) {
+            if (data_change) {
+                m_writer->exec("UPDATE meta SET value = value + 1 WHERE key = 'generation'");
+            }
+            tx.commit();
+        }
+        return result;
     }
-    return result;
 }
 
 BBox SqliteStore::extent(std::optional<Id> workspace_id) {
@@ -801,7 +816,12 @@ Space SqliteStore::update_space(Id workspace_id, Id id, const SpaceFields& f,
         if (cur.fields == f) {
             return cur;
         }
-        update_space_row(c, id, f, now_utc());
+        const auto now = now_utc();
+        update_space_row(c, id, f, now);
+        // A person's edit: sources that rescan their area leave this space alone from now on.
+        auto mark = c.prepare("UPDATE space SET edited_at = ? WHERE id = ?");
+        mark.bind(1, now).bind(2, id);
+        mark.run();
         return must_load_space(c, workspace_id, id);
     });
 }
@@ -959,12 +979,21 @@ void SqliteStore::for_each_space(const SpaceQuery& q,
     run_select(*c, q, radius, false, [&](const Statement& st) { fn(read_space(st)); });
 }
 
-std::vector<ImportOutcome> SqliteStore::apply_import(Id workspace_id,
-                                                     const std::vector<ImportRecord>& records,
-                                                     const std::string& reason, bool dry_run) {
+ImportBatchResult SqliteStore::apply_import(Id workspace_id,
+                                            const std::vector<ImportRecord>& records,
+                                            const std::string& reason,
+                                            const ImportPolicy& policy) {
     return write([&](Connection& c) {
-        std::vector<ImportOutcome> out;
+        ImportBatchResult result;
+        auto& out = result.outcomes;
         out.reserve(records.size());
+        std::set<std::pair<std::string, std::string>> seen;
+        auto reviewed = c.prepare("SELECT edited_at IS NOT NULL FROM space WHERE id = ?");
+        auto is_reviewed = [&](const Space& s, SpaceStatus initial) {
+            reviewed.reset();
+            reviewed.bind(1, s.id);
+            return s.status != initial || (reviewed.step() && reviewed.int64(0) != 0);
+        };
         auto find = c.prepare(
             "SELECT id FROM space WHERE workspace_id = ? AND source = ? AND source_id = ?");
         const auto now = now_utc();
@@ -973,6 +1002,7 @@ std::vector<ImportOutcome> SqliteStore::apply_import(Id workspace_id,
             if (r.fields.source.empty() || r.fields.source_id.empty()) {
                 throw Error(ErrorKind::internal, "import record without source id");
             }
+            seen.emplace(r.fields.source, r.fields.source_id);
             find.reset();
             find.bind(1, workspace_id).bind(2, r.fields.source).bind(3, r.fields.source_id);
             ImportOutcome o;
@@ -988,6 +1018,11 @@ std::vector<ImportOutcome> SqliteStore::apply_import(Id workspace_id,
             }
             o.space_id = find.int64(0);
             Space cur = must_load_space(c, workspace_id, o.space_id);
+            if (policy.protect_reviewed && is_reviewed(cur, r.initial_status)) {
+                o.kind = ImportOutcomeKind::kept;
+                out.push_back(o);
+                continue;
+            }
             // Keep what people added that the source does not carry.
             SpaceFields merged = r.fields;
             if (!merged.owner_organisation_id) {
@@ -1013,8 +1048,154 @@ std::vector<ImportOutcome> SqliteStore::apply_import(Id workspace_id,
             o.kind = (changed || ends) ? ImportOutcomeKind::updated : ImportOutcomeKind::unchanged;
             out.push_back(o);
         }
-        return out;
-    }, !dry_run);
+        if (policy.end_missing) {
+            // The batch covers the whole of its source: what it no longer holds is gone.
+            if (policy.source.empty()) {
+                throw Error(ErrorKind::internal, "end_missing needs the batch's source");
+            }
+            const std::set<std::string> sources{policy.source};
+            auto all = c.prepare("SELECT id, source_id FROM space WHERE workspace_id = ? AND "
+                                 "source = ? AND status NOT IN ('ended', 'redeveloped', "
+                                 "'demolished')");
+            for (const auto& source : sources) {
+                std::vector<Id> gone;
+                all.reset();
+                all.bind(1, workspace_id).bind(2, source);
+                while (all.step()) {
+                    if (!seen.contains({source, all.text(1)})) gone.push_back(all.int64(0));
+                }
+                for (Id id : gone) {
+                    Space cur = must_load_space(c, workspace_id, id);
+                    if ((policy.protect_reviewed && is_reviewed(cur, SpaceStatus::reported)) ||
+                        !transition_allowed(cur.status, SpaceStatus::ended)) {
+                        result.kept_missing.push_back(id);
+                        continue;
+                    }
+                    auto st = c.prepare("UPDATE space SET status = 'ended', version = version "
+                                        "+ 1, updated_at = ? WHERE id = ?");
+                    st.bind(1, now).bind(2, id);
+                    st.run();
+                    insert_change(c, id, now, cur.status, SpaceStatus::ended,
+                                  reason + " (no longer in the source)");
+                    result.ended_missing.push_back(id);
+                }
+            }
+        }
+        return result;
+    }, !policy.dry_run);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Background jobs
+
+namespace {
+
+constexpr const char* k_job_columns = "id, workspace_id, kind, status, params, progress, result, "
+                                      "error, created_at, started_at, finished_at";
+
+Job read_job(const Statement& st) {
+    Job j;
+    j.id = st.int64(0);
+    j.workspace_id = st.int64(1);
+    j.kind = st.text(2);
+    j.status = enum_col<JobStatus>(st, 3);
+    j.params = json::parse(st.text_view(4), nullptr, false);
+    j.progress = json::parse(st.text_view(5), nullptr, false);
+    j.result = st.is_null(6) ? json(nullptr) : json::parse(st.text_view(6), nullptr, false);
+    if (j.params.is_discarded()) j.params = json::object();
+    if (j.progress.is_discarded()) j.progress = json::object();
+    if (j.result.is_discarded()) j.result = nullptr;
+    j.error = st.text(7);
+    j.created_at = st.text(8);
+    j.started_at = st.text(9);
+    j.finished_at = st.text(10);
+    return j;
+}
+
+} // namespace
+
+Job SqliteStore::create_job(Id workspace_id, const std::string& kind, const json& params) {
+    Id id = write(
+        [&](Connection& c) {
+            auto st = c.prepare("INSERT INTO job (workspace_id, kind, status, params, created_at) "
+                                "VALUES (?, ?, 'queued', ?, ?)");
+            st.bind(1, workspace_id).bind(2, kind).bind(3, params.dump()).bind(4, now_utc());
+            st.run();
+            return c.last_insert_rowid();
+        },
+        true, false);
+    return *job(workspace_id, id);
+}
+
+void SqliteStore::start_job(Id job_id) {
+    write(
+        [&](Connection& c) {
+            auto st = c.prepare("UPDATE job SET status = 'running', started_at = ? WHERE id = ? "
+                                "AND status = 'queued'");
+            st.bind(1, now_utc()).bind(2, job_id);
+            st.run();
+        },
+        true, false);
+}
+
+void SqliteStore::report_job_progress(Id job_id, const json& progress) {
+    write(
+        [&](Connection& c) {
+            auto st = c.prepare("UPDATE job SET progress = ? WHERE id = ?");
+            st.bind(1, progress.dump()).bind(2, job_id);
+            st.run();
+        },
+        true, false);
+}
+
+void SqliteStore::finish_job(Id job_id, JobStatus status, const json& result,
+                             const std::string& error) {
+    write(
+        [&](Connection& c) {
+            auto st = c.prepare("UPDATE job SET status = ?, result = ?, error = ?, finished_at = ? "
+                                "WHERE id = ?");
+            st.bind(1, enum_name(status));
+            if (result.is_null()) {
+                st.bind_null(2);
+            } else {
+                st.bind(2, result.dump());
+            }
+            st.bind(3, error).bind(4, now_utc()).bind(5, job_id);
+            st.run();
+        },
+        true, false);
+}
+
+std::optional<Job> SqliteStore::job(Id workspace_id, Id job_id) {
+    auto c = reader();
+    auto st = c->prepare(std::string("SELECT ") + k_job_columns +
+                         " FROM job WHERE id = ? AND workspace_id = ?");
+    st.bind(1, job_id).bind(2, workspace_id);
+    if (!st.step()) return std::nullopt;
+    return read_job(st);
+}
+
+std::vector<Job> SqliteStore::list_jobs(Id workspace_id, std::size_t limit) {
+    auto c = reader();
+    auto st = c->prepare(std::string("SELECT ") + k_job_columns +
+                         " FROM job WHERE workspace_id = ? ORDER BY id DESC LIMIT ?");
+    st.bind(1, workspace_id).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<Job> out;
+    while (st.step()) out.push_back(read_job(st));
+    return out;
+}
+
+std::size_t SqliteStore::fail_interrupted_jobs() {
+    return write(
+        [&](Connection& c) {
+            auto st = c.prepare("UPDATE job SET status = 'failed', error = 'the server stopped "
+                                "before the job finished; start it again', finished_at = ? "
+                                "WHERE status IN ('queued', 'running')");
+            st.bind(1, now_utc());
+            st.run();
+            return static_cast<std::size_t>(c.changes());
+        },
+        true, false);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -39,10 +39,19 @@ public:
     std::vector<StatusChange> space_history(Id workspace_id, Id id) override;
     SpacePage list_spaces(const SpaceQuery& q) override;
     void for_each_space(const SpaceQuery& q, const std::function<void(const Space&)>& fn) override;
-    std::vector<ImportOutcome> apply_import(Id workspace_id,
-                                            const std::vector<ImportRecord>& records,
-                                            const std::string& reason,
-                                            bool dry_run) override;
+    using Store::apply_import;
+    ImportBatchResult apply_import(Id workspace_id, const std::vector<ImportRecord>& records,
+                                   const std::string& reason,
+                                   const ImportPolicy& policy) override;
+    Job create_job(Id workspace_id, const std::string& kind,
+                   const nlohmann::json& params) override;
+    void start_job(Id job_id) override;
+    void report_job_progress(Id job_id, const nlohmann::json& progress) override;
+    void finish_job(Id job_id, JobStatus status, const nlohmann::json& result,
+                    const std::string& error) override;
+    std::optional<Job> job(Id workspace_id, Id job_id) override;
+    std::vector<Job> list_jobs(Id workspace_id, std::size_t limit) override;
+    std::size_t fail_interrupted_jobs() override;
     BBox extent(std::optional<Id> workspace_id) override;
     std::uint64_t data_generation() override;
 
@@ -55,7 +64,7 @@ private:
     ReaderLease reader();
     std::unique_ptr<Connection> open_connection(bool writer);
 
-    template <typename F> auto write(F&& fn, bool commit = true);
+    template <typename F> auto write(F&& fn, bool commit = true, bool data_change = true);
 
     StoreOptions m_options;
     std::mutex m_write_mutex;
