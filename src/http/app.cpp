@@ -47,7 +47,7 @@ Handler cached(Services& s, Handler h) {
                           req.header("Accept").value_or("");
         const auto generation = s.store.data_generation();
         if (auto hit = s.cache.get(key, generation)) {
-            return *hit;
+            return std::move(*hit); // the body is large: a copy here would be a second one
         }
         Response r = h(ctx);
         if (r.status == 200) {
@@ -93,9 +93,9 @@ Workspace require_workspace(Store& store, const std::string& slug) {
 
 Id path_id(const std::string& text, const char* what) {
     Id v = 0;
-    bool ok = !text.empty() && text.size() <= 18;
+    bool ok = !text.empty() && text.size() <= 18; // 18 digits cannot overflow an int64
     for (char c : text) {
-        if (c < '0' || c > '9') {
+        if (!ok || c < '0' || c > '9') {
             ok = false;
             break;
         }

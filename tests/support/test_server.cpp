@@ -1,0 +1,57 @@
+// Boost 1.74 with GCC 12: <utility> must come before Asio's awaitable headers.
+#include <utility>
+
+#include "support/test_server.hpp"
+
+#include <stdexcept>
+
+namespace impetus::test {
+
+TestServer::TestServer(TestServerOptions options) {
+    StoreOptions so;
+    so.location = (m_dir.path() / "impetus.db").string();
+    m_store = open_store(so);
+    m_app = std::make_unique<http::App>(*m_store, std::move(options.app));
+    http::ServerOptions server_options = std::move(options.server);
+    server_options.host = "127.0.0.1";
+    server_options.port = 0;
+    m_server = std::make_unique<http::Server>(*m_app, std::move(server_options));
+    // start() binds and listens before returning: connections made from here on queue in the
+    // backlog even if the thread below has not reached run() yet.
+    m_server->start();
+    m_port = m_server->port();
+    if (m_port == 0) {
+        throw std::runtime_error("the test server did not report its port");
+    }
+    m_thread = std::thread([this] {
+        try {
+            m_server->run(false);
+        } catch (...) {
+            m_failure = std::current_exception();
+        }
+    });
+}
+
+TestServer::~TestServer() {
+    try {
+        stop();
+    } catch (...) {
+        // A destructor must not throw; a failing run() was already reported by stop() when the
+        // test called it.
+    }
+}
+
+std::string TestServer::base_url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+
+void TestServer::stop() {
+    if (m_thread.joinable()) {
+        m_server->stop();
+        m_thread.join();
+    }
+    if (m_failure) {
+        auto f = std::exchange(m_failure, nullptr);
+        std::rethrow_exception(f);
+    }
+}
+
+} // namespace impetus::test

@@ -1,0 +1,65 @@
+#pragma once
+
+// The real server for the API tests: a fresh SQLite database in a temporary directory, the
+// application over it and the HTTP server listening on 127.0.0.1 at a port the system picks,
+// run on a background thread. The destructor stops the server and joins the thread, so every
+// test gets its own server and leaves nothing behind.
+
+#include "http/app.hpp"
+#include "http/server.hpp"
+#include "store/store.hpp"
+#include "support/http_client.hpp"
+#include "support/temp_dir.hpp"
+
+#include <cstdint>
+#include <exception>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+
+namespace impetus::test {
+
+struct TestServerOptions {
+    http::AppOptions app;
+    // host and port are always 127.0.0.1 and 0; the rest (threads, timeouts) is passed on.
+    http::ServerOptions server = [] {
+        http::ServerOptions o;
+        o.threads = 4;
+        return o;
+    }();
+};
+
+class TestServer {
+public:
+    TestServer() : TestServer(TestServerOptions{}) {}
+    explicit TestServer(TestServerOptions options);
+    ~TestServer();
+    TestServer(const TestServer&) = delete;
+    TestServer& operator=(const TestServer&) = delete;
+
+    std::uint16_t port() const noexcept { return m_port; }
+    std::string host() const { return "127.0.0.1"; }
+    std::string base_url() const;
+    HttpClient client() const { return HttpClient(host(), m_port); }
+
+    // The store behind the server, for checks the API cannot make (integrity), never to
+    // arrange or inspect what a test is about.
+    Store& store() noexcept { return *m_store; }
+    const std::filesystem::path& dir() const noexcept { return m_dir.path(); }
+
+    // Stops the server and waits for its threads; rethrows what made run() fail, if anything.
+    // Called by the destructor; safe to call more than once.
+    void stop();
+
+private:
+    TempDir m_dir;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<http::App> m_app;
+    std::unique_ptr<http::Server> m_server;
+    std::uint16_t m_port = 0;
+    std::thread m_thread;
+    std::exception_ptr m_failure;
+};
+
+} // namespace impetus::test
