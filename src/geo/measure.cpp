@@ -149,7 +149,7 @@ Position representative_point(const Geometry& g) {
         return pt->position;
     }
     BgPoint c;
-    BgPoint inside;
+    BgPoint inside(0.0, 0.0);
     bool within = false;
     if (auto* poly = std::get_if<Polygon>(&g)) {
         auto bp = to_bg(*poly);
