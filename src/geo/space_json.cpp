@@ -4,7 +4,10 @@
 #include "geo/geojson.hpp"
 #include "geo/measure.hpp"
 
+#include <charconv>
 #include <cmath>
+#include <string_view>
+#include <type_traits>
 
 namespace impetus::geo {
 
@@ -48,6 +51,212 @@ json properties(const Space& s) {
 }
 
 constexpr double k_max_area = 1e10; // 10,000 km2: larger is a mistake, not a site
+
+// ---------------------------------------------------------------------------------------------
+// The Feature's properties written straight into the output, byte for byte what
+// properties(s).dump(-1, ' ', false, replace) writes (nlohmann::json keeps object members in
+// std::map order: keys sorted bytewise), without building and freeing a JSON tree per space.
+// A field added to properties() or space_writable_json() must be added here too.
+
+// The length of the well-formed UTF-8 sequence (Unicode table 3-7, as nlohmann's decoder
+// accepts) starting at s[i], whose first byte is >= 0x80; 0 when it is not well formed.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+    const auto at = [&](std::size_t k) -> unsigned {
+        return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u;
+    };
+    const auto cont = [&](std::size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) {
+        const unsigned c = at(k);
+        return c >= lo && c <= hi;
+    };
+    const unsigned c = at(0);
+    if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+    if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
+    if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return cont(1) && cont(2) ? 3 : 0;
+    if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
+    if (c == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+    if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+    if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
+    return 0;
+}
+
+// A JSON string as nlohmann's dump() writes it with ensure_ascii off: well-formed UTF-8 as it
+// is, the short escapes, \u00XX (lower case) for other control characters. Text that is not
+// well-formed UTF-8 is left to nlohmann itself (its replacement rules).
+void append_string(std::string& out, std::string_view s) {
+    const std::size_t start = out.size();
+    out += '"';
+    std::size_t run = 0; // start of the bytes not yet copied
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x80) {
+            const std::size_t n = utf8_sequence(s, i);
+            if (n == 0) {
+                out.resize(start);
+                out += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
+                return;
+            }
+            i += n;
+            continue;
+        }
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            ++i;
+            continue;
+        }
+        out.append(s.data() + run, i - run);
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\b': out += "\\b"; break;
+        case '\t': out += "\\t"; break;
+        case '\n': out += "\\n"; break;
+        case '\f': out += "\\f"; break;
+        case '\r': out += "\\r"; break;
+        default: {
+            static const char* hex = "0123456789abcdef";
+            out += "\\u00";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+        }
+        run = ++i;
+    }
+    out.append(s.data() + run, s.size() - run);
+    out += '"';
+}
+
+void append_integer(std::string& out, std::int64_t v) {
+    char buf[24];
+    auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, p);
+}
+
+// Doubles through nlohmann's own formatting (shortest round trip, ".0" on whole numbers,
+// null when not finite).
+void append_double(std::string& out, double v) { out += json(v).dump(); }
+
+template <typename T> void append_value(std::string& out, const T& v) {
+    if constexpr (std::is_same_v<T, bool>) {
+        out += v ? "true" : "false";
+    } else if constexpr (std::is_same_v<T, double>) {
+        append_double(out, v);
+    } else if constexpr (std::is_integral_v<T>) {
+        append_integer(out, static_cast<std::int64_t>(v));
+    } else {
+        append_string(out, v);
+    }
+}
+
+template <typename T> void append_opt(std::string& out, const std::optional<T>& v) {
+    if (v) {
+        append_value(out, *v);
+    } else {
+        out += "null";
+    }
+}
+
+template <typename E> void append_opt_enum(std::string& out, const std::optional<E>& v) {
+    if (v) {
+        append_string(out, enum_name(*v));
+    } else {
+        out += "null";
+    }
+}
+
+// `"key":` preceded by a comma unless it is the first member.
+void key(std::string& out, std::string_view k, bool first = false) {
+    if (!first) out += ',';
+    out += '"';
+    out += k;
+    out += "\":";
+}
+
+void append_properties(std::string& out, const Space& s, const std::string& workspace_slug) {
+    const auto& f = s.fields;
+    out += '{';
+    key(out, "address", true);
+    append_string(out, f.address);
+    key(out, "allowed_transitions");
+    out += '[';
+    bool first = true;
+    for (auto t : allowed_transitions(s.status)) {
+        if (!first) out += ',';
+        first = false;
+        append_string(out, enum_name(t));
+    }
+    out += ']';
+    key(out, "area_m2");
+    append_opt(out, f.area_m2);
+    key(out, "area_source");
+    if (f.area_m2) {
+        append_string(out, f.area_computed ? "computed" : "given");
+    } else {
+        out += "null";
+    }
+    key(out, "available_from");
+    append_opt(out, f.available_from);
+    key(out, "available_to");
+    append_opt(out, f.available_to);
+    key(out, "building_type");
+    append_opt_enum(out, f.building_type);
+    key(out, "condition");
+    append_opt_enum(out, f.condition);
+    key(out, "created_at");
+    append_string(out, s.created_at);
+    key(out, "floor_area_m2");
+    append_opt(out, f.floor_area_m2);
+    key(out, "floors");
+    append_opt(out, f.floors);
+    key(out, "kind");
+    append_string(out, enum_name(f.kind));
+    key(out, "name");
+    append_string(out, f.name);
+    key(out, "notes");
+    append_string(out, f.notes);
+    key(out, "owner_organisation_id");
+    append_opt(out, f.owner_organisation_id);
+    key(out, "owner_type");
+    append_string(out, enum_name(f.owner_type));
+    key(out, "parent_id");
+    append_opt(out, f.parent_id);
+    key(out, "planned_future_use");
+    append_string(out, f.planned_future_use);
+    key(out, "source");
+    append_string(out, f.source);
+    key(out, "source_attributes");
+    out += f.source_attributes.dump(-1, ' ', false, json::error_handler_t::replace);
+    key(out, "source_id");
+    append_string(out, f.source_id);
+    key(out, "status");
+    append_string(out, enum_name(s.status));
+    key(out, "step_free_access");
+    append_opt(out, f.step_free_access);
+    key(out, "updated_at");
+    append_string(out, s.updated_at);
+    key(out, "utilities");
+    out += '{'; // members sorted too
+    key(out, "electricity", true);
+    append_opt(out, f.utilities.electricity);
+    key(out, "heating");
+    append_opt(out, f.utilities.heating);
+    key(out, "internet");
+    append_opt(out, f.utilities.internet);
+    key(out, "water");
+    append_opt(out, f.utilities.water);
+    out += '}';
+    key(out, "vacancy");
+    append_opt_enum(out, f.vacancy);
+    key(out, "vacant_since");
+    append_opt(out, f.vacant_since);
+    key(out, "version");
+    append_integer(out, s.version);
+    if (!workspace_slug.empty()) {
+        key(out, "workspace");
+        append_string(out, workspace_slug);
+    }
+    key(out, "workspace_id");
+    append_integer(out, s.workspace_id);
+    out += '}';
+}
 
 } // namespace
 
@@ -103,12 +312,8 @@ void append_space_feature(std::string& out, const Space& s, const std::string& w
     out += std::to_string(s.id);
     out += ",\"geometry\":";
     append_geometry_text(out, s.fields.geometry);
-    json props = properties(s);
-    if (!workspace_slug.empty()) {
-        props["workspace"] = workspace_slug;
-    }
     out += ",\"properties\":";
-    out += props.dump(-1, ' ', false, json::error_handler_t::replace);
+    append_properties(out, s, workspace_slug);
     out += '}';
 }
 
