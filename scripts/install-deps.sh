@@ -9,12 +9,13 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libboost-dev nlohmann-json3-dev libsqlite3-dev libproj-dev proj-data
   libcli11-dev libfmt-dev libspdlog-dev
+  libosmium2-dev libprotozero-dev zlib1g-dev liblz4-dev libexpat1-dev
   nodejs
 )
 for arg in "$@"; do
   case "$arg" in
-    --test) packages+=(libgtest-dev libgmock-dev gdal-bin python3 curl sqlite3 chromium fonts-dejavu-core) ;;
-    --bench) packages+=(wrk nginx-light python3 curl) ;;
+    --test) packages+=(libgtest-dev libgmock-dev gdal-bin python3 curl sqlite3 chromium fonts-dejavu-core osmium-tool) ;;
+    --bench) packages+=(wrk nginx-light python3 curl osmium-tool time) ;;
     *) echo "install-deps: unknown option $arg" >&2; exit 2 ;;
   esac
 done
