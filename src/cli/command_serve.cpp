@@ -4,6 +4,7 @@
 #include "http/server.hpp"
 
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
@@ -49,6 +50,9 @@ void ServeCommand::setup(CLI::App& parent) {
 }
 
 int ServeCommand::run() {
+    // Standard output carries only the "listening on" line that scripts read; the log goes to
+    // standard error.
+    spdlog::set_default_logger(spdlog::stderr_color_mt("impetus"));
     spdlog::set_level(spdlog::level::from_str(m_log_level));
     auto [host, port] = http::parse_listen(m_listen);
     auto store = open_store_at(m_db, true);

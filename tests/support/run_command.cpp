@@ -134,6 +134,7 @@ ServeProcess::ServeProcess(const std::string& db, std::vector<std::string> extra
         if (n <= 0) break;
         line.append(buf, static_cast<std::size_t>(n));
     }
+    line = line.substr(0, line.find('\n')); // the log may follow on the same read
     auto colon = line.rfind(':');
     if (line.find("listening on") == std::string::npos || colon == std::string::npos) {
         stop();
