@@ -20,6 +20,8 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <mutex>
+#include <set>
 #include <chrono>
 #include <limits>
 #include <thread>
@@ -74,6 +76,10 @@ struct Server::Impl {
     tcp::acceptor acceptor{ioc};
     std::atomic<std::uint16_t> bound_port{0};
     std::vector<std::thread> threads;
+    // Open connections, closed at shutdown so that their coroutines end while the io_context
+    // still runs: destroying it with suspended sessions would free strands under them.
+    std::mutex live_mutex;
+    std::set<beast::tcp_stream*> live;
 
     Impl(const App& a, ServerOptions o) : app(a), options(std::move(o)) {}
 
@@ -149,6 +155,18 @@ asio::awaitable<void> refuse(beast::tcp_stream& stream, const beast::error_code&
 
 asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
+    {
+        std::lock_guard lock(live_mutex);
+        live.insert(&stream);
+    }
+    struct Unregister {
+        Impl& impl;
+        beast::tcp_stream* stream;
+        ~Unregister() {
+            std::lock_guard lock(impl.live_mutex);
+            impl.live.erase(stream);
+        }
+    } unregister{*this, &stream};
     beast::flat_buffer buffer;
     beast::error_code ec;
     std::string remote;
@@ -290,7 +308,9 @@ void Server::run(bool handle_signals) {
     std::unique_ptr<asio::signal_set> signals;
     if (handle_signals) {
         signals = std::make_unique<asio::signal_set>(impl.ioc, SIGINT, SIGTERM);
-        signals->async_wait([this](const beast::error_code&, int) { stop(); });
+        signals->async_wait([this](const beast::error_code& ec, int) {
+            if (!ec) stop();
+        });
     }
     unsigned n = impl.options.threads;
     if (n == 0) n = std::max(4u, 2 * std::thread::hardware_concurrency());
@@ -302,6 +322,19 @@ void Server::run(bool handle_signals) {
         if (t.joinable()) t.join();
     }
     impl.threads.clear();
+    // Drain, on this thread alone: close what is still open and let every coroutine finish.
+    beast::error_code ec;
+    if (signals) signals->cancel(ec);
+    impl.acceptor.close(ec);
+    {
+        std::lock_guard lock(impl.live_mutex);
+        for (auto* s : impl.live) {
+            s->socket().shutdown(tcp::socket::shutdown_both, ec);
+            s->socket().close(ec);
+        }
+    }
+    impl.ioc.restart();
+    impl.ioc.run();
 }
 
 void Server::stop() {
