@@ -8,6 +8,7 @@
 // known_keywords() lists what it understands, so that a test can refuse a document that uses
 // anything else rather than pass it unchecked.
 
+#include "core/doc_reader.hpp"
 #include <cmath>
 #include <regex>
 #include <set>
@@ -215,19 +216,7 @@ private:
         }
     }
 
-    static std::string escape(const std::string& key) {
-        std::string out;
-        for (char c : key) {
-            if (c == '~') {
-                out += "~0";
-            } else if (c == '/') {
-                out += "~1";
-            } else {
-                out += c;
-            }
-        }
-        return out;
-    }
+    static std::string escape(const std::string& key) { return impetus::pointer_escape(key); }
 
     static std::string join(const std::vector<std::string>& parts) {
         std::string out;
