@@ -5,6 +5,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
+#include <fstream>
+
 namespace impetus::cli {
 
 std::vector<std::unique_ptr<Command>> make_commands() {
@@ -12,6 +15,7 @@ std::vector<std::unique_ptr<Command>> make_commands() {
     out.push_back(std::make_unique<ServeCommand>());
     out.push_back(std::make_unique<ImportCommand>());
     out.push_back(std::make_unique<ExportCommand>());
+    out.push_back(std::make_unique<DiscoverCommand>());
     out.push_back(std::make_unique<DbCommand>());
     out.push_back(std::make_unique<WorkspaceCommand>());
     return out;
@@ -28,6 +32,38 @@ std::unique_ptr<Store> open_store_at(const std::string& path, bool create) {
     o.location = path;
     o.create = create;
     return open_store(o);
+}
+
+Workspace require_workspace(Store& store, const std::string& slug) {
+    auto ws = store.workspace_by_slug(slug);
+    if (!ws) {
+        throw Error(ErrorKind::not_found, "workspace '" + slug + "' not found",
+                    "create it with: impetus workspace create " + slug +
+                        " --name NAME (impetus workspace list shows the others)");
+    }
+    return *ws;
+}
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+    const std::filesystem::path tmp = path + ".part";
+    {
+        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+        f << content;
+        f.flush();
+        if (!f) {
+            std::error_code ec;
+            std::filesystem::remove(tmp, ec);
+            throw Error(ErrorKind::io, "cannot write " + path,
+                        "check the folder exists and is writable");
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) {
+        std::filesystem::remove(tmp, ec);
+        throw Error(ErrorKind::io, "cannot write " + path + ": " + ec.message(),
+                    "check the folder exists and is writable");
+    }
 }
 
 int exit_code_for(ErrorKind kind) noexcept {

@@ -35,6 +35,12 @@ std::vector<std::unique_ptr<Command>> make_commands();
 // Adds --db PATH (default impetus.db) to a subcommand.
 void add_db_option(CLI::App& app, std::string& path);
 std::unique_ptr<Store> open_store_at(const std::string& path, bool create);
+// The workspace with this slug; Error(not_found) with a hint to create it otherwise.
+Workspace require_workspace(Store& store, const std::string& slug);
+
+// Writes `content` beside `path` and renames it into place: never half a file under the final
+// name. Error(io) when the folder is missing or not writable.
+void write_file_atomically(const std::string& path, const std::string& content);
 
 // Exit codes, stable for scripts.
 enum ExitCode : int {

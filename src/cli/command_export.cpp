@@ -27,13 +27,9 @@ void ExportCommand::setup(CLI::App& parent) {
 
 int ExportCommand::run() {
     auto store = open_store_at(m_db, false);
-    auto ws = store->workspace_by_slug(m_workspace);
-    if (!ws) {
-        throw Error(ErrorKind::not_found, "workspace '" + m_workspace + "' not found",
-                    "list workspaces with: impetus workspace list");
-    }
+    const Workspace ws = require_workspace(*store, m_workspace);
     SpaceQuery q;
-    q.workspace_id = ws->id;
+    q.workspace_id = ws.id;
     FieldErrors errors;
     for (const auto& s : m_status) {
         if (auto v = parse_enum<SpaceStatus>(s)) q.statuses.insert(*v);
@@ -64,7 +60,7 @@ int ExportCommand::run() {
     if (!m_text.empty()) q.text = m_text;
     errors.throw_if_any("invalid export filters");
 
-    auto slug = [&](Id) { return ws->slug; };
+    auto slug = [&](Id) { return ws.slug; };
     std::string out;
     std::size_t n = m_format == "csv" ? exports::write_csv(*store, q, slug, out)
                                       : exports::write_geojson(*store, q, slug, out);
@@ -72,22 +68,7 @@ int ExportCommand::run() {
         std::cout << out;
         std::cout.flush();
     } else {
-        // Written beside the target and renamed: never half a file under the final name.
-        std::filesystem::path tmp = m_output + ".part";
-        {
-            std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-            f << out;
-            if (!f) {
-                throw Error(ErrorKind::io, "cannot write " + m_output,
-                            "check the folder exists and is writable");
-            }
-        }
-        std::error_code ec;
-        std::filesystem::rename(tmp, m_output, ec);
-        if (ec) {
-            std::filesystem::remove(tmp, ec);
-            throw Error(ErrorKind::io, "cannot write " + m_output, "check the folder");
-        }
+        write_file_atomically(m_output, out);
         std::cerr << n << " spaces written to " << m_output << "\n";
     }
     return k_exit_ok;

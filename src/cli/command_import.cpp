@@ -51,18 +51,14 @@ void ImportCommand::setup(CLI::App& parent) {
 int ImportCommand::run() {
     const std::string content = read_input(m_file);
     auto store = open_store_at(m_db, true);
-    auto ws = store->workspace_by_slug(m_workspace);
-    if (!ws) {
-        throw Error(ErrorKind::not_found, "workspace '" + m_workspace + "' not found",
-                    "create it with: impetus workspace create " + m_workspace + " --name NAME");
-    }
+    const Workspace ws = require_workspace(*store, m_workspace);
     importers::ImportOptions opt;
     if (!m_format.empty()) opt.format = parse_enum<importers::ImportFormat>(m_format);
     opt.strict = m_strict;
     opt.dry_run = m_dry_run;
     opt.file_name = m_file == "-" ? "stdin" : std::filesystem::path(m_file).filename().string();
     if (!m_source.empty()) opt.source = m_source;
-    auto report = importers::run_import(*store, ws->id, content, opt);
+    auto report = importers::run_import(*store, ws.id, content, opt);
     if (m_json) {
         std::cout << importers::to_json(report).dump(2) << "\n";
     } else {

@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "discovery/discovery.hpp"
 #include "http/app.hpp"
 #include "http/server.hpp"
 
@@ -34,6 +35,19 @@ std::string find_web_root() {
     return {};
 }
 
+// Uploads whose jobs a stopped server never finished: those jobs are marked failed at start
+// (Store::fail_interrupted_jobs), so their files have no further use.
+void remove_stale_uploads(const fs::path& dir) {
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.rfind("upload-", 0) == 0) {
+            std::error_code rm;
+            fs::remove(it->path(), rm);
+        }
+    }
+}
+
 } // namespace
 
 void ServeCommand::setup(CLI::App& parent) {
@@ -47,6 +61,20 @@ void ServeCommand::setup(CLI::App& parent) {
     m_app->add_option("--log-level", m_log_level, "trace, debug, info, warn or error")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
         ->default_val("info");
+    m_app->add_option("--extracts-dir", m_extracts_dir,
+                      "Folder of OpenStreetMap extracts the discovery API may read by path "
+                      "(default: none, uploads only)")
+        ->check(CLI::ExistingDirectory);
+    m_app->add_option("--upload-dir", m_upload_dir,
+                      "Where uploaded extracts wait for their discovery job (default: "
+                      "DB.uploads beside the database)");
+    m_app->add_option("--max-upload-mb", m_max_upload_mb,
+                      "Largest extract accepted as an upload, in MiB")
+        ->default_val(512)
+        ->check(CLI::Range(1, 16384));
+    m_app->add_option("--discovery-weights", m_weights,
+                      "Discovery score weights (JSON; default: the built-in values documented "
+                      "in config/discovery-weights.json)");
 }
 
 int ServeCommand::run() {
@@ -62,6 +90,15 @@ int ServeCommand::run() {
         throw Error(ErrorKind::not_found, "no index.html in " + m_web_root,
                     "build the interface first (see README), or leave out --web-root");
     }
+    if (!m_weights.empty()) {
+        discovery::load_weights(m_weights); // refused now rather than at the first scan
+        app_options.discovery_weights = fs::absolute(m_weights).string();
+    }
+    if (!m_extracts_dir.empty()) app_options.extracts_dir = fs::absolute(m_extracts_dir);
+    app_options.upload_dir = m_upload_dir.empty() ? fs::absolute(m_db + ".uploads")
+                                                  : fs::absolute(m_upload_dir);
+    app_options.max_upload_body = m_max_upload_mb << 20;
+    remove_stale_uploads(app_options.upload_dir);
     http::App app(*store, app_options);
     http::ServerOptions so;
     so.host = host;
@@ -72,8 +109,9 @@ int ServeCommand::run() {
     const std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
     // Scripts and tests read this line to learn the port.
     std::cout << "Impetus listening on http://" << shown << ":" << server.port() << std::endl;
-    spdlog::info("database {}; interface {}", m_db,
-                 app_options.web_root.empty() ? "not built" : app_options.web_root.string());
+    spdlog::info("database {}; interface {}; extracts folder {}", m_db,
+                 app_options.web_root.empty() ? "not built" : app_options.web_root.string(),
+                 app_options.extracts_dir.empty() ? "none" : app_options.extracts_dir.string());
     server.run(true);
     spdlog::info("stopped");
     return k_exit_ok;

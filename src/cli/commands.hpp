@@ -21,6 +21,10 @@ private:
     std::string m_web_root;
     unsigned m_threads = 0;
     std::string m_log_level = "info";
+    std::string m_extracts_dir;
+    std::string m_upload_dir;
+    std::size_t m_max_upload_mb = 512;
+    std::string m_weights;
 };
 
 class ImportCommand final : public Command {
@@ -53,6 +57,22 @@ private:
     std::vector<std::string> m_kind;
     std::string m_bbox;
     std::string m_text;
+};
+
+class DiscoverCommand final : public Command {
+public:
+    void setup(CLI::App& parent) override;
+    int run() override;
+
+private:
+    std::string m_db;
+    std::string m_file;
+    std::string m_workspace;
+    std::string m_geojson;
+    std::string m_weights;
+    bool m_dry_run = false;
+    bool m_json = false;
+    bool m_quiet = false;
 };
 
 class DbCommand final : public Command {

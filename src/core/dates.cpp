@@ -151,9 +151,11 @@ std::optional<std::string> parse_rfc3339(std::string_view t) {
     return out + "Z";
 }
 
-std::string now_utc() {
+std::string now_utc() { return format_utc(std::chrono::system_clock::now()); }
+
+std::string format_utc(std::chrono::system_clock::time_point t) {
     using namespace std::chrono;
-    auto now = time_point_cast<milliseconds>(system_clock::now());
+    auto now = time_point_cast<milliseconds>(t);
     auto dp = floor<days>(now);
     year_month_day ymd{dp};
     hh_mm_ss hms{now - dp};

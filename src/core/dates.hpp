@@ -2,6 +2,7 @@
 
 // Calendar dates (ISO 8601 YYYY-MM-DD) and UTC timestamps (RFC 3339, "Z" suffix).
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,7 +22,9 @@ std::optional<std::string> parse_date_lenient(std::string_view text);
 // returns it normalised to UTC with a "Z" suffix.
 std::optional<std::string> parse_rfc3339(std::string_view text);
 
-// The current time in UTC, millisecond precision: 2026-11-29T03:14:42.123Z
+// A time in UTC, millisecond precision: 2026-11-29T03:14:42.123Z
+std::string format_utc(std::chrono::system_clock::time_point t);
+// The current time, as format_utc writes it.
 std::string now_utc();
 
 // Today in UTC as YYYY-MM-DD.

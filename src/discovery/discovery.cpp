@@ -382,21 +382,37 @@ struct Blob {
     std::uint64_t size = 0;   // length prefix, header and blob
 };
 
-std::optional<std::vector<Blob>> scan_blobs(const std::string& path, std::uint64_t file_size) {
-    std::ifstream in(path, std::ios::binary);
+struct BlobScan {
     std::vector<Blob> blobs;
+    bool complete = false;             // the blobs cover the file exactly
+    std::optional<std::uint64_t> cut;  // the file ends inside the blob starting here
+};
+
+// Walks the blob headers. Stops early (complete false, no cut) at a header it cannot parse:
+// the reader then reports the damage.
+BlobScan scan_blobs(const std::string& path, std::uint64_t file_size) {
+    std::ifstream in(path, std::ios::binary);
+    BlobScan scan;
     std::uint64_t offset = 0;
     std::string header;
     while (offset < file_size) {
         unsigned char len[4];
+        if (offset + 4 > file_size) {
+            scan.cut = offset;
+            return scan;
+        }
         in.seekg(static_cast<std::streamoff>(offset));
-        if (!in.read(reinterpret_cast<char*>(len), 4)) return std::nullopt;
+        if (!in.read(reinterpret_cast<char*>(len), 4)) return scan;
         const std::uint32_t header_size = (std::uint32_t(len[0]) << 24) |
                                           (std::uint32_t(len[1]) << 16) |
                                           (std::uint32_t(len[2]) << 8) | std::uint32_t(len[3]);
-        if (header_size == 0 || header_size > 64 * 1024) return std::nullopt;
+        if (header_size == 0 || header_size > 64 * 1024) return scan;
+        if (offset + 4 + header_size > file_size) {
+            scan.cut = offset;
+            return scan;
+        }
         header.resize(header_size);
-        if (!in.read(header.data(), header_size)) return std::nullopt;
+        if (!in.read(header.data(), header_size)) return scan;
         std::int64_t data_size = -1;
         try {
             protozero::pbf_reader msg{header};
@@ -408,15 +424,19 @@ std::optional<std::vector<Blob>> scan_blobs(const std::string& path, std::uint64
                 }
             }
         } catch (const protozero::exception&) {
-            return std::nullopt;
+            return scan;
         }
-        if (data_size < 0) return std::nullopt;
+        if (data_size < 0) return scan;
         const std::uint64_t size = 4 + header_size + std::uint64_t(data_size);
-        if (offset + size > file_size) return std::nullopt; // truncated: pass 2 says so
-        blobs.push_back({offset, size});
+        if (offset + size > file_size) {
+            scan.cut = offset;
+            return scan;
+        }
+        scan.blobs.push_back({offset, size});
         offset += size;
     }
-    return blobs;
+    scan.complete = true;
+    return scan;
 }
 
 std::string read_bytes(std::ifstream& in, const Blob& b) {
@@ -453,8 +473,9 @@ bool holds_nodes_or_ways(const std::string& pbf) {
 // does not look like that (pass 1 then reads the whole file, and reports any damage).
 std::optional<std::string> relation_tail(const std::string& path, std::uint64_t file_size) {
     try {
-        auto blobs = scan_blobs(path, file_size);
-        if (!blobs || blobs->size() < 2) return std::nullopt;
+        const auto scan = scan_blobs(path, file_size);
+        if (!scan.complete || scan.blobs.size() < 2) return std::nullopt;
+        const auto* blobs = &scan.blobs;
         std::ifstream in(path, std::ios::binary);
         const std::string header = read_bytes(in, blobs->front());
         std::size_t first = blobs->size();
@@ -563,7 +584,7 @@ bool contains(const std::string& s, const char* what) {
 
 // The first bytes of an OSM PBF file: a 4-byte big-endian length, then the BlobHeader whose
 // first field (tag 0x0A) is the string "OSMHeader" (OSM wiki "PBF Format").
-void check_pbf_signature(const std::string& path, std::size_t size) {
+void check_pbf_signature(const std::string& path, const std::string& name, std::size_t size) {
     char head[16] = {};
     std::ifstream in(path, std::ios::binary);
     in.read(head, sizeof head);
@@ -583,7 +604,7 @@ void check_pbf_signature(const std::string& path, std::size_t size) {
     } else if (size < 16) {
         what += " (it is only " + std::to_string(size) + " bytes long)";
     }
-    throw Error(ErrorKind::invalid_input, path + " " + what, hint);
+    throw Error(ErrorKind::invalid_input, name + " " + what, hint);
 }
 
 // libosmium reports bad data with its own exceptions; each becomes an Error with a hint.
@@ -629,35 +650,50 @@ template <typename F> DiscoveryResult translating_errors(const std::string& what
 
 } // namespace
 
-DiscoveryResult discover(const std::string& pbf_path, const DiscoverOptions& options) {
+std::uint64_t check_extract(const std::string& pbf_path, const std::string& display_name) {
+    const std::string& name = display_name.empty() ? pbf_path : display_name;
     std::error_code ec;
     const auto status = std::filesystem::status(pbf_path, ec);
     if (ec || !std::filesystem::exists(status)) {
-        throw Error(ErrorKind::io, "cannot read " + pbf_path + ": no such file",
+        throw Error(ErrorKind::io, "cannot read " + name + ": no such file",
                     "check the path of the extract");
     }
     if (!std::filesystem::is_regular_file(status)) {
-        throw Error(ErrorKind::invalid_input, pbf_path + " is not a file",
+        throw Error(ErrorKind::invalid_input, name + " is not a file",
                     "give the path of an .osm.pbf extract");
     }
     const auto size = std::filesystem::file_size(pbf_path, ec);
     if (ec) {
-        throw Error(ErrorKind::io, "cannot read " + pbf_path + ": " + ec.message(),
+        throw Error(ErrorKind::io, "cannot read " + name + ": " + ec.message(),
                     "check the file's permissions");
     }
     if (size == 0) {
-        throw Error(ErrorKind::invalid_input, pbf_path + " is empty",
+        throw Error(ErrorKind::invalid_input, name + " is empty",
                     "the download or copy did not finish; fetch the extract again");
     }
     {
         std::ifstream probe(pbf_path, std::ios::binary);
         if (!probe) {
-            throw Error(ErrorKind::io, "cannot open " + pbf_path,
-                        "check the file's permissions");
+            throw Error(ErrorKind::io, "cannot open " + name, "check the file's permissions");
         }
     }
-    check_pbf_signature(pbf_path, size);
-    return translating_errors(pbf_path, [&] {
+    check_pbf_signature(pbf_path, name, size);
+    // libosmium takes a file that stops inside a blob's 4-byte length for a complete one, so
+    // the blob structure is checked here: a cut anywhere inside a blob is a truncated file.
+    if (const auto cut = scan_blobs(pbf_path, size).cut) {
+        throw Error(ErrorKind::invalid_input,
+                    name + " is truncated (it ends inside the block that starts at byte " +
+                        std::to_string(*cut) + " of " + std::to_string(size) + ")",
+                    "the download or copy did not finish: fetch the extract again, and check "
+                    "it with `osmium fileinfo -e FILE`");
+    }
+    return size;
+}
+
+DiscoveryResult discover(const std::string& pbf_path, const DiscoverOptions& options) {
+    const auto size = check_extract(pbf_path, options.display_name);
+    const std::string& name = options.display_name.empty() ? pbf_path : options.display_name;
+    return translating_errors(name, [&] {
         Input input{osmium::io::File{pbf_path, "pbf"}, size, relation_tail(pbf_path, size)};
         return run(input, options);
     });

@@ -209,6 +209,7 @@ struct DiscoverOptions {
     Weights weights;
     std::function<void(const Progress&)> progress; // called from the calling thread
     std::function<bool()> cancelled;               // polled; true stops with Error(conflict)
+    std::string display_name; // names the file in error messages (default: its path)
 };
 
 struct DiscoveryResult {
@@ -225,6 +226,11 @@ struct DiscoveryResult {
 // or corrupt one (each with a message naming the problem and a hint), Error(io) when the file
 // cannot be read, Error(conflict) when cancelled. Nothing outside the result is changed.
 DiscoveryResult discover(const std::string& pbf_path, const DiscoverOptions& options);
+
+// The checks discover() makes before it reads: the file exists, is not empty and starts like an
+// OSM PBF file. Returns its size; throws as discover() does, naming the file `display_name`
+// (default: its path). For refusing an upload before it is queued.
+std::uint64_t check_extract(const std::string& pbf_path, const std::string& display_name = {});
 
 // The same for OSM data in memory in any format libosmium reads ("opl", "osm" for XML, "pbf").
 // For tests and small inputs.

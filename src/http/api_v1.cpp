@@ -108,15 +108,6 @@ Space require_space(Store& store, const Workspace& w, const std::string& id_text
     return *sp;
 }
 
-bool read_flag(QueryParams& params, const char* key, FieldErrors& errors) {
-    auto v = params.get(key, errors);
-    if (!v) return false;
-    if (*v == "true" || *v == "1" || v->empty()) return true;
-    if (*v == "false" || *v == "0") return false;
-    errors.add(key, "must be true or false");
-    return false;
-}
-
 exports::SlugOf slug_lookup(Store& store) {
     auto cache = std::make_shared<std::map<Id, std::string>>();
     return [&store, cache](Id id) -> std::string {

@@ -1,6 +1,7 @@
 #include "http/app.hpp"
 
 #include "core/error.hpp"
+#include "http/jobs.hpp"
 #include "http/problem.hpp"
 #include "http/routes.hpp"
 
@@ -11,8 +12,12 @@ using nlohmann::json;
 App::App(Store& store, AppOptions options)
     : m_store(store), m_options(std::move(options)),
       m_cache(std::make_unique<ResponseCache>(m_options.cache_bytes)),
-      m_services(std::make_unique<Services>(Services{m_store, m_options, *m_cache})) {
+      // Jobs a stopped server left behind will never finish: say so before new ones start.
+      m_jobs((m_store.fail_interrupted_jobs(),
+              std::make_unique<JobRunner>(m_store, m_options.discovery_weights))),
+      m_services(std::make_unique<Services>(Services{m_store, m_options, *m_cache, *m_jobs})) {
     add_api_v1_routes(m_router, *m_services);
+    add_job_routes(m_router, *m_services);
     add_ogc_routes(m_router, *m_services);
     add_openapi_routes(m_router, *m_services);
     m_router.set_fallback(static_files_handler(*m_services));
@@ -31,9 +36,11 @@ Response App::handle(const Request& request) const {
 
 std::size_t App::body_limit(std::string_view method, std::string_view path) const {
     path = path.substr(0, path.find('?')); // the server passes the request target, query and all
-    if (method == "POST" && path.size() >= 8 && path.substr(path.size() - 8) == "/imports") {
-        return m_options.max_import_body;
-    }
+    auto ends_with = [&](std::string_view tail) {
+        return path.size() >= tail.size() && path.substr(path.size() - tail.size()) == tail;
+    };
+    if (method == "POST" && ends_with("/imports")) return m_options.max_import_body;
+    if (method == "POST" && ends_with("/discoveries")) return m_options.max_upload_body;
     return m_options.max_json_body;
 }
 

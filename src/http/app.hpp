@@ -16,11 +16,19 @@ struct AppOptions {
     std::filesystem::path web_root;           // built user interface; empty: none
     std::size_t max_json_body = 1 << 20;      // 1 MiB
     std::size_t max_import_body = 64u << 20;  // 64 MiB
+    std::size_t max_upload_body = 512u << 20; // 512 MiB: an uploaded OSM extract
     std::size_t cache_bytes = 64u << 20;      // rendered GET responses kept in memory
+    // OSM extracts the discovery API may read by path (empty: uploads only), where uploads wait
+    // for their job (empty: a folder of this process under the system's temporary folder), and
+    // the discovery score weights (empty: the built-in defaults).
+    std::filesystem::path extracts_dir;
+    std::filesystem::path upload_dir;
+    std::string discovery_weights;
     std::string title = "Impetus";
 };
 
 class ResponseCache;
+class JobRunner;
 struct Services;
 
 class App {
@@ -37,6 +45,7 @@ private:
     Store& m_store;
     AppOptions m_options;
     std::unique_ptr<ResponseCache> m_cache;
+    std::unique_ptr<JobRunner> m_jobs;
     std::unique_ptr<Services> m_services; // handlers keep references to it
     Router m_router;
 };

@@ -364,4 +364,13 @@ Paging read_paging(QueryParams& params, FieldErrors& errors) {
     return p;
 }
 
+bool read_flag(QueryParams& params, const char* key, FieldErrors& errors) {
+    auto v = params.get(key, errors);
+    if (!v) return false;
+    if (*v == "true" || *v == "1" || v->empty()) return true;
+    if (*v == "false" || *v == "0") return false;
+    errors.add(key, "must be true or false");
+    return false;
+}
+
 } // namespace impetus::http

@@ -50,6 +50,8 @@ SpaceQuery read_space_query(QueryParams& params, QueryStyle style, FieldErrors& 
 
 // Adds an error for every parameter nobody read (OGC 17-069r4 /req/core/query-param-unknown).
 void reject_unused(const QueryParams& params, FieldErrors& errors);
+// A boolean parameter: true, 1 or no value; false or 0; absent is false.
+bool read_flag(QueryParams& params, const char* key, FieldErrors& errors);
 
 // The raw query string with `key` set to `value` (percent-encoded), other parameters kept in
 // order: for next/prev links.

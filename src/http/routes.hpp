@@ -4,6 +4,7 @@
 
 #include "core/model.hpp"
 #include "http/app.hpp"
+#include "http/jobs.hpp"
 #include "http/response_cache.hpp"
 
 #include <nlohmann/json.hpp>
@@ -14,9 +15,11 @@ struct Services {
     Store& store;
     const AppOptions& options;
     ResponseCache& cache;
+    JobRunner& jobs;
 };
 
 void add_api_v1_routes(Router& router, Services& s);
+void add_job_routes(Router& router, Services& s);
 void add_ogc_routes(Router& router, Services& s);
 void add_openapi_routes(Router& router, Services& s);
 Handler static_files_handler(Services& s);

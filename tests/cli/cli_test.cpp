@@ -53,7 +53,7 @@ void set_user_version(const std::string& path, int version) {
 TEST(CliHelp, TopLevelListsEveryCommand) {
     auto r = run_impetus({"--help"});
     EXPECT_EQ(r.exit_code, 0);
-    for (const char* c : {"serve", "import", "export", "db", "workspace"}) {
+    for (const char* c : {"serve", "import", "export", "discover", "db", "workspace"}) {
         EXPECT_TRUE(contains(r.out, c)) << c;
     }
 }
@@ -63,6 +63,7 @@ TEST(CliHelp, EveryCommandHasHelp) {
         {{"serve", "--help"}, "--listen"},
         {{"import", "--help"}, "--workspace"},
         {{"export", "--help"}, "--format"},
+        {{"discover", "--help"}, "--geojson"},
         {{"db", "--help"}, "backup"},
         {{"db", "migrate", "--help"}, "--db"},
         {{"db", "backup", "--help"}, "FILE"},

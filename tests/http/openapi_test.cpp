@@ -8,6 +8,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <fstream>
+#include <iterator>
+#include <thread>
 #include <functional>
 #include <map>
 #include <set>
@@ -255,8 +259,8 @@ TEST_F(OpenApiTest, IsStructurallyValidOpenApi30) {
     std::set<std::string> tags;
     for (const auto& t : d.value("tags", json::array())) tags.insert(t["name"].get<std::string>());
     const std::set<std::string> expected_tags{"Workspaces", "Organisations", "Spaces",
-                                              "Imports and exports", "OGC API Features",
-                                              "Service"};
+                                              "Imports and exports", "Discovery",
+                                              "OGC API Features", "Service"};
     EXPECT_EQ(tags, expected_tags);
 
     std::set<std::string> ids;
@@ -819,6 +823,37 @@ TEST_F(ResponsesTest, EveryOperationAnswersAsDocumented) {
     exchange("getFeature", make_request("GET", "/ogc/collections/spaces/items/0"), 404);
     exchange("getFeature",
              make_request("GET", "/ogc/collections/spaces/items/1?limit=1"), 400);
+
+    // OpenStreetMap discovery: a background job over an uploaded extract
+    exchange("listExtracts", make_request("GET", "/api/v1/extracts"), 200);
+    exchange("startDiscovery",
+             json_request("POST", lille + "/discoveries", {{"path", "town.osm.pbf"}}), 403);
+    std::ifstream town_file(std::string(IMPETUS_TEST_DATA) + "/discovery/town.osm.pbf",
+                            std::ios::binary);
+    const std::string town{std::istreambuf_iterator<char>(town_file), {}};
+    const http::Headers octets{{"Content-Type", "application/octet-stream"}};
+    r = exchange("startDiscovery",
+                 make_request("POST", lille + "/discoveries?file_name=town.osm.pbf&dry_run=true",
+                              town, octets),
+                 202);
+    const std::string job = lille + "/jobs/" + std::to_string(body_of(r)["id"].get<Id>());
+    for (int i = 0; i < 600; ++i) { // bounded: 30 s
+        const std::string status = json::parse(get(job).body)["status"];
+        if (status != "queued" && status != "running") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    r = exchange("getJob", make_request("GET", job), 200);
+    EXPECT_EQ(body_of(r)["status"], "succeeded") << r.body;
+    EXPECT_EQ(body_of(r)["result"]["candidates"], 5);
+    exchange("getJob", make_request("GET", lille + "/jobs/999"), 404);
+    exchange("listJobs", make_request("GET", lille + "/jobs?limit=5"), 200);
+    exchange("listJobs", make_request("GET", lille + "/jobs?limit=0"), 400);
+    exchange("cancelJob", make_request("POST", job + "/cancel"), 409);
+    exchange("startDiscovery",
+             make_request("POST", lille + "/discoveries", "not an extract", octets), 400);
+    exchange("startDiscovery",
+             make_request("POST", lille + "/discoveries", town, {{"Content-Type", "text/plain"}}),
+             415);
 
     for (const auto& [id, o] : operations_by_id()) {
         EXPECT_TRUE(covered.contains(id)) << id << " was not exercised";

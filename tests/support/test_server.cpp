@@ -11,6 +11,7 @@ TestServer::TestServer(TestServerOptions options) {
     StoreOptions so;
     so.location = (m_dir.path() / "impetus.db").string();
     m_store = open_store(so);
+    if (options.app.upload_dir.empty()) options.app.upload_dir = m_dir.path() / "uploads";
     m_app = std::make_unique<http::App>(*m_store, std::move(options.app));
     http::ServerOptions server_options = std::move(options.server);
     server_options.host = "127.0.0.1";

@@ -1,0 +1,308 @@
+// OpenStreetMap discovery over HTTP: a scan started by upload or by a server-side path runs as
+// a background job, reports progress, puts its candidates into the workspace, and can be
+// cancelled; bad extracts are refused or fail the job, and the workspace stays as it was.
+
+#include "api_test.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace impetus::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path k_fixtures = fs::path(IMPETUS_TEST_DATA) / "discovery";
+const fs::path k_osm = fs::path(IMPETUS_SHARED_DATA) / "osm";
+
+std::string read_bytes(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+TestServerOptions with_extracts(const fs::path& dir, std::size_t max_upload = 512u << 20) {
+    TestServerOptions o;
+    o.app.extracts_dir = dir;
+    o.app.max_upload_body = max_upload;
+    return o;
+}
+
+// Scans as background jobs, and a way to wait for them.
+class JobsApi : public ApiTest {
+protected:
+    explicit JobsApi(TestServerOptions options) : ApiTest(std::move(options)) {}
+
+    // Polls the job (bounded: 600 times 50 ms) until it has ended; returns it.
+    json wait_for(const json& job) {
+        const std::string path =
+            "/api/v1/workspaces/" + job["workspace"].get<std::string>() + "/jobs/" +
+            std::to_string(job["id"].get<std::int64_t>());
+        json j;
+        for (int i = 0; i < 600; ++i) {
+            j = list(path);
+            const std::string st = j["status"];
+            if (st != "queued" && st != "running") return j;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        ADD_FAILURE() << "the job did not end: " << j.dump();
+        return j;
+    }
+};
+
+class DiscoveryApi : public JobsApi {
+protected:
+    DiscoveryApi() : JobsApi(with_extracts(k_fixtures, 64 * 1024)) { create_workspace("lille"); }
+
+    HttpResponse upload(const std::string& body, const std::string& query = "file_name=town.osm.pbf",
+                        const std::string& ws = "lille",
+                        const std::string& content_type = "application/octet-stream") {
+        return http.send_body("POST",
+                              "/api/v1/workspaces/" + ws + "/discoveries" +
+                                  (query.empty() ? "" : "?" + query),
+                              body, content_type);
+    }
+
+    json osm_spaces(const std::string& ws = "lille") {
+        return list(spaces_path(ws) + "?source=osm&limit=1000&sort=id")["items"];
+    }
+
+    std::string town = read_bytes(k_fixtures / "town.osm.pbf");
+};
+
+TEST_F(DiscoveryApi, AnUploadedExtractBecomesReportedSpaces) {
+    auto r = require_status(upload(town), 202, "start");
+    const json queued = r.json();
+    EXPECT_EQ(queued["kind"], "discovery");
+    EXPECT_EQ(queued["workspace"], "lille");
+    EXPECT_EQ(queued["params"]["file_name"], "town.osm.pbf");
+    EXPECT_EQ(queued["params"]["source"], "upload");
+    EXPECT_EQ(r.header("Location"), server.base_url() + "/api/v1/workspaces/lille/jobs/" +
+                                        std::to_string(queued["id"].get<std::int64_t>()));
+
+    const json done = wait_for(queued);
+    ASSERT_EQ(done["status"], "succeeded") << done.dump();
+    EXPECT_EQ(done["progress"]["phase"], "done");
+    EXPECT_DOUBLE_EQ(done["progress"]["share_read"].get<double>(), 1.0);
+    EXPECT_GT(done["progress"]["objects"].get<int>(), 0);
+    EXPECT_EQ(done["result"]["candidates"], 5);
+    EXPECT_EQ(done["result"]["created"], 5);
+    EXPECT_EQ(done["result"]["per_rule"]["landuse_brownfield"], 1);
+    EXPECT_TRUE(done["error"].is_null());
+
+    const json items = osm_spaces();
+    ASSERT_EQ(items.size(), 5u);
+    for (const auto& s : items) {
+        EXPECT_EQ(s["status"], "reported");
+        const auto& why = s["source_attributes"];
+        EXPECT_TRUE(why.contains("suitability")) << why.dump();
+        EXPECT_TRUE(why.contains("greening")) << why.dump();
+    }
+    // The upload is gone once the job has ended.
+    EXPECT_TRUE(fs::is_empty(server.dir() / "uploads"));
+
+    // The history says where the space came from.
+    const json history =
+        list(space_path("lille", items[0]["id"].get<std::int64_t>()) + "/history")["items"];
+    EXPECT_EQ(history[0]["reason"], "OpenStreetMap discovery scan of town.osm.pbf");
+}
+
+TEST_F(DiscoveryApi, ReviewedCandidatesSurviveTheNextScan) {
+    ASSERT_EQ(wait_for(require_status(upload(town), 202).json())["status"], "succeeded");
+    json items = osm_spaces();
+    ASSERT_EQ(items.size(), 5u);
+    const auto accepted = items[0]["id"].get<std::int64_t>();
+    const auto dismissed = items[1]["id"].get<std::int64_t>();
+    require_status(http.post(space_path("lille", accepted) + "/transitions",
+                             {{"to", "verified"}, {"reason", "visited: empty since 2023"}}),
+                   200);
+    require_status(http.post(space_path("lille", dismissed) + "/transitions",
+                             {{"to", "withdrawn"}, {"reason", "in use again (new tenant)"}}),
+                   200);
+
+    const json second = wait_for(require_status(upload(town), 202).json());
+    ASSERT_EQ(second["status"], "succeeded");
+    EXPECT_EQ(second["result"]["created"], 0);
+    EXPECT_EQ(second["result"]["updated"], 0);
+    EXPECT_EQ(second["result"]["ended"], 0);
+    EXPECT_EQ(get_space("lille", accepted)["status"], "verified");
+    EXPECT_EQ(get_space("lille", dismissed)["status"], "withdrawn");
+
+    const json jobs = list("/api/v1/workspaces/lille/jobs");
+    ASSERT_EQ(jobs["items"].size(), 2u);
+    EXPECT_GT(jobs["items"][0]["id"].get<int>(), jobs["items"][1]["id"].get<int>());
+    EXPECT_EQ(list("/api/v1/workspaces/lille/jobs?limit=1")["items"].size(), 1u);
+}
+
+TEST_F(DiscoveryApi, AServerSideExtractByPath) {
+    const json extracts = list("/api/v1/extracts");
+    EXPECT_EQ(extracts["enabled"], true);
+    ASSERT_EQ(extracts["items"].size(), 1u);
+    EXPECT_EQ(extracts["items"][0]["path"], "town.osm.pbf");
+    EXPECT_EQ(extracts["items"][0]["size"], town.size());
+
+    auto r = require_status(http.post("/api/v1/workspaces/lille/discoveries",
+                                      {{"path", "town.osm.pbf"}, {"dry_run", true}}),
+                            202);
+    EXPECT_EQ(r.json()["params"]["source"], "server");
+    const json done = wait_for(r.json());
+    ASSERT_EQ(done["status"], "succeeded") << done.dump();
+    EXPECT_EQ(done["result"]["dry_run"], true);
+    EXPECT_EQ(done["result"]["created"], 5);
+    EXPECT_EQ(osm_spaces().size(), 0u) << "a dry run writes nothing";
+    EXPECT_TRUE(fs::exists(k_fixtures / "town.osm.pbf")) << "a server-side file is never removed";
+}
+
+TEST_F(DiscoveryApi, PathsOutsideTheExtractsFolderAreRefused) {
+    for (const std::string path : {"../discovery/town.osm.pbf", "/etc/passwd", "", "missing.pbf",
+                                   "../../data/import-friches.csv"}) {
+        SCOPED_TRACE(path);
+        auto r = http.post("/api/v1/workspaces/lille/discoveries", {{"path", path}});
+        EXPECT_TRUE(is_problem(r, 400));
+        EXPECT_EQ(error_pointers(r), std::set<std::string>{"/path"}) << r.body;
+    }
+    auto r = http.post("/api/v1/workspaces/lille/discoveries", {{"file", "town.osm.pbf"}});
+    EXPECT_TRUE(is_problem(r, 400));
+    EXPECT_EQ(error_pointers(r), (std::set<std::string>{"/file", "/path"})) << r.body;
+    // The README is in the folder, but it is no extract.
+    r = http.post("/api/v1/workspaces/lille/discoveries", {{"path", "README.md"}});
+    EXPECT_TRUE(is_problem(r, 400));
+    EXPECT_NE(r.body.find("is not an OSM PBF file"), std::string::npos) << r.body;
+    EXPECT_EQ(list("/api/v1/workspaces/lille/jobs")["items"].size(), 0u);
+}
+
+TEST_F(DiscoveryApi, BadUploadsAreRefusedAtOnce) {
+    auto r = upload("");
+    EXPECT_TRUE(is_problem(r, 400));
+    EXPECT_NE(r.body.find("the uploaded file town.osm.pbf is empty"), std::string::npos) << r.body;
+
+    r = upload("name,lon,lat\nshop,3.06,50.63\n", "file_name=spaces.csv");
+    EXPECT_TRUE(is_problem(r, 400));
+    EXPECT_NE(r.body.find("spaces.csv is not an OSM PBF file"), std::string::npos) << r.body;
+
+    r = upload(town, "file_name=town.osm.pbf", "lille", "text/plain");
+    EXPECT_TRUE(is_problem(r, 415));
+    r = upload(town, "file_name=town.osm.pbf", "nowhere");
+    EXPECT_TRUE(is_problem(r, 404));
+    r = upload(town, "bogus=1");
+    EXPECT_TRUE(is_problem(r, 400));
+    EXPECT_EQ(error_parameters(r), std::set<std::string>{"bogus"});
+    r = upload(std::string(65 * 1024, 'x'));
+    EXPECT_TRUE(is_problem(r, 413));
+
+    EXPECT_EQ(list("/api/v1/workspaces/lille/jobs")["items"].size(), 0u);
+    EXPECT_TRUE(!fs::exists(server.dir() / "uploads") || fs::is_empty(server.dir() / "uploads"));
+}
+
+TEST_F(DiscoveryApi, TruncatedOrCorruptExtractsChangeNothing) {
+    ASSERT_EQ(wait_for(require_status(upload(town), 202).json())["status"], "succeeded");
+    const json before = osm_spaces();
+
+    // Cut inside a block (here inside the length of the last one, which the PBF reader itself
+    // would take for the end of the file): refused at once.
+    for (const std::size_t size : {town.size() * 2 / 3, town.size() - 1, std::size_t{30}}) {
+        SCOPED_TRACE(size);
+        auto r = upload(town.substr(0, size), "file_name=broken.osm.pbf");
+        EXPECT_TRUE(is_problem(r, 400));
+        EXPECT_NE(r.body.find("the uploaded file broken.osm.pbf is truncated"), std::string::npos)
+            << r.body;
+    }
+
+    // Damage inside a compressed block shows only when it is read: the job fails.
+    std::string corrupt = town;
+    for (std::size_t i = corrupt.size() / 2; i < corrupt.size() / 2 + 64; ++i) {
+        corrupt[i] = static_cast<char>(corrupt[i] ^ 0x5a);
+    }
+    const json done =
+        wait_for(require_status(upload(corrupt, "file_name=broken.osm.pbf"), 202).json());
+    EXPECT_EQ(done["status"], "failed");
+    const std::string error = done["error"].is_string() ? done["error"].get<std::string>() : "";
+    EXPECT_NE(error.find("broken.osm.pbf is corrupt"), std::string::npos) << error;
+    EXPECT_EQ(error.find(server.dir().string()), std::string::npos)
+        << "server paths stay private: " << error;
+    EXPECT_TRUE(done["result"].is_null());
+
+    EXPECT_EQ(osm_spaces(), before) << "a refused or failed scan must not end or change anything";
+    EXPECT_TRUE(fs::is_empty(server.dir() / "uploads"));
+}
+
+TEST_F(DiscoveryApi, QueuedJobsCanBeCancelledFinishedOnesNot) {
+    // The runner takes one job at a time: the third waits behind the first two.
+    const json first = require_status(upload(town), 202).json();
+    const json second = require_status(upload(town), 202).json();
+    const json third = require_status(upload(town), 202).json();
+    const std::string cancel = "/api/v1/workspaces/lille/jobs/" +
+                               std::to_string(third["id"].get<std::int64_t>()) + "/cancel";
+    auto r = http.send_body("POST", cancel, "", "application/json");
+    ASSERT_EQ(r.status, 200) << r.body;
+    const json cancelled = wait_for(r.json());
+    EXPECT_EQ(cancelled["status"], "cancelled");
+    EXPECT_TRUE(cancelled["result"].is_null());
+    EXPECT_EQ(wait_for(first)["status"], "succeeded");
+    EXPECT_EQ(wait_for(second)["status"], "succeeded");
+
+    r = http.send_body("POST", cancel, "", "application/json");
+    EXPECT_TRUE(is_problem(r, 409));
+    r = http.send_body("POST", "/api/v1/workspaces/lille/jobs/999/cancel", "", "application/json");
+    EXPECT_TRUE(is_problem(r, 404));
+    EXPECT_TRUE(is_problem(http.get("/api/v1/workspaces/lille/jobs/999"), 404));
+    EXPECT_TRUE(is_problem(http.get("/api/v1/workspaces/lille/jobs/abc"), 404));
+}
+
+TEST_F(DiscoveryApi, JobsBelongToTheirWorkspace) {
+    create_workspace("roubaix");
+    const json job = wait_for(require_status(upload(town), 202).json());
+    const std::string id = std::to_string(job["id"].get<std::int64_t>());
+    EXPECT_TRUE(is_problem(http.get("/api/v1/workspaces/roubaix/jobs/" + id), 404));
+    EXPECT_EQ(list("/api/v1/workspaces/roubaix/jobs")["items"].size(), 0u);
+    EXPECT_EQ(osm_spaces("roubaix").size(), 0u);
+}
+
+class DiscoveryApiUploadsOnly : public JobsApi {
+protected:
+    DiscoveryApiUploadsOnly() : JobsApi(TestServerOptions{}) {}
+};
+
+TEST_F(DiscoveryApiUploadsOnly, ServerSidePathsNeedAnExtractsFolder) {
+    create_workspace("lille");
+    auto r = http.post("/api/v1/workspaces/lille/discoveries", {{"path", "town.osm.pbf"}});
+    EXPECT_TRUE(is_problem(r, 403));
+    EXPECT_EQ(list("/api/v1/extracts"), json({{"enabled", false}, {"items", json::array()}}));
+}
+
+class DiscoveryApiRealData : public JobsApi {
+protected:
+    DiscoveryApiRealData() : JobsApi(with_extracts(k_osm)) {}
+};
+
+TEST_F(DiscoveryApiRealData, TheThreeExtractsScannedFromTheServersFolder) {
+    if (!fs::exists(k_osm / "liechtenstein-2024-03-04.osm.pbf")) {
+        if (std::getenv("CI")) FAIL() << "missing " << k_osm;
+        GTEST_SKIP() << "missing " << k_osm;
+    }
+    const std::vector<std::pair<std::string, int>> extracts{
+        {"liechtenstein-2024-03-04.osm.pbf", 19},
+        {"andorra-2021-10-28.osm.pbf", 4},
+        {"monaco-2016-03-04.osm.pbf", 3}};
+    for (const auto& [file, count] : extracts) {
+        SCOPED_TRACE(file);
+        const std::string ws = file.substr(0, file.find('-'));
+        create_workspace(ws);
+        const json done = wait_for(
+            require_status(http.post("/api/v1/workspaces/" + ws + "/discoveries", {{"path", file}}),
+                           202)
+                .json());
+        ASSERT_EQ(done["status"], "succeeded") << done.dump();
+        EXPECT_EQ(done["result"]["candidates"], count);
+        EXPECT_EQ(done["result"]["created"], count);
+        EXPECT_EQ(list(spaces_path(ws) + "?source=osm&limit=100")["items"].size(),
+                  static_cast<std::size_t>(count));
+    }
+}
+
+} // namespace
+} // namespace impetus::test
