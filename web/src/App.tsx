@@ -8,6 +8,7 @@ import { SpacePage } from './pages/SpacePage';
 import { AdminPage } from './pages/AdminPage';
 import { SpaceFormPage } from './pages/SpaceFormPage';
 import { ImportPage } from './pages/ImportPage';
+import { DiscoveryPage } from './pages/DiscoveryPage';
 
 export function App() {
   const { route, query } = useLocation();
@@ -24,6 +25,7 @@ export function App() {
     case 'new': page = <SpaceFormPage ws={route.ws} />; break;
     case 'edit': page = <SpaceFormPage ws={route.ws} id={route.id} />; break;
     case 'import': page = <ImportPage ws={route.ws} />; break;
+    case 'discovery': page = <DiscoveryPage ws={route.ws} />; break;
     default:
       page = (
         <section>

@@ -99,6 +99,42 @@ export interface ImportReport {
   warnings: { line: number; reference: string; reason: string }[];
 }
 
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface DiscoverySummary {
+  file: string;
+  dry_run: boolean;
+  candidates: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  kept: number;
+  ended: number;
+  kept_missing: number;
+  per_rule: Record<string, number>;
+  objects_read: number;
+  seconds: number;
+}
+
+export interface Job {
+  id: number;
+  workspace: string;
+  kind: 'discovery';
+  status: JobStatus;
+  params: { file_name?: string; source?: string; path?: string; size?: number; dry_run?: boolean };
+  progress: { share_read?: number; objects?: number; objects_per_second?: number; seconds_left?: number; phase?: string };
+  result: DiscoverySummary | null;
+  error: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface ExtractList {
+  enabled: boolean;
+  items: { path: string; size: number; modified: string }[];
+}
+
 export class ApiError extends Error {
   status: number;
   hint: string;
@@ -163,6 +199,20 @@ export const api = {
       'Content-Type': 'application/octet-stream',
     });
   },
+  extracts: () => request<ExtractList>('GET', '/api/v1/extracts'),
+  jobs: (slug: string) =>
+    request<{ items: Job[] }>('GET', `/api/v1/workspaces/${encodeURIComponent(slug)}/jobs?limit=10`).then((r) => r.items),
+  discoverUpload: (slug: string, file: File, dryRun: boolean) => {
+    const q = new URLSearchParams({ file_name: file.name });
+    if (dryRun) q.set('dry_run', 'true');
+    return request<Job>('POST', `/api/v1/workspaces/${encodeURIComponent(slug)}/discoveries?${q}`, file, {
+      'Content-Type': 'application/octet-stream',
+    });
+  },
+  discoverPath: (slug: string, path: string, dryRun: boolean) =>
+    request<Job>('POST', `/api/v1/workspaces/${encodeURIComponent(slug)}/discoveries`, json({ path, dry_run: dryRun }), JSON_HEADERS),
+  cancelJob: (slug: string, id: number) =>
+    request<Job>('POST', `/api/v1/workspaces/${encodeURIComponent(slug)}/jobs/${id}/cancel`),
   exportUrl: (slug: string, format: 'geojson' | 'csv', params: URLSearchParams) =>
     `/api/v1/workspaces/${encodeURIComponent(slug)}/spaces.${format}${params.toString() ? `?${params}` : ''}`,
 };

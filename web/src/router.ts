@@ -11,6 +11,7 @@ export type Route =
   | { page: 'new'; ws: string }
   | { page: 'edit'; ws: string; id: number }
   | { page: 'import'; ws: string }
+  | { page: 'discovery'; ws: string }
   | { page: 'notfound' };
 
 export function parseRoute(path: string): Route {
@@ -26,6 +27,7 @@ export function parseRoute(path: string): Route {
     if (rest.length === 1) return { page: 'admin', ws };
     if (rest[1] === 'new' && rest.length === 2) return { page: 'new', ws };
     if (rest[1] === 'import' && rest.length === 2) return { page: 'import', ws };
+    if (rest[1] === 'discovery' && rest.length === 2) return { page: 'discovery', ws };
     if (rest[1] === 'spaces' && rest.length === 3 && !Number.isNaN(id(rest[2]))) return { page: 'edit', ws, id: id(rest[2]) };
   }
   return { page: 'notfound' };
@@ -39,6 +41,7 @@ export const paths = {
   newSpace: (ws: string) => `/w/${encodeURIComponent(ws)}/admin/new`,
   edit: (ws: string, id: number) => `/w/${encodeURIComponent(ws)}/admin/spaces/${id}`,
   import: (ws: string) => `/w/${encodeURIComponent(ws)}/admin/import`,
+  discovery: (ws: string) => `/w/${encodeURIComponent(ws)}/admin/discovery`,
 };
 
 const listeners = new Set<() => void>();

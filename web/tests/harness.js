@@ -21,6 +21,14 @@ export function cli(args, db) {
 }
 
 // The real register, or a failure when CI runs without it.
+export function osmExtracts(t) {
+  const dir = join(sharedData, 'osm');
+  if (existsSync(join(dir, 'liechtenstein-2024-03-04.osm.pbf'))) return dir;
+  if (process.env.CI) throw new Error(`shared test data missing in CI: ${dir}`);
+  t.skip('shared data not present');
+  return null;
+}
+
 export function brightonRegister(t) {
   const file = join(sharedData, 'brownfield', 'brighton-and-hove.csv');
   if (existsSync(file)) return file;
@@ -29,14 +37,14 @@ export function brightonRegister(t) {
   return null;
 }
 
-export async function startServer({ workspaces = [] } = {}) {
+export async function startServer({ workspaces = [], serveArgs = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'impetus-web-'));
   const db = join(dir, 'web.db');
   for (const ws of workspaces) {
     cli(['workspace', 'create', ws.slug, '--name', ws.name, '--center', ws.center, '--zoom', String(ws.zoom ?? 13)], db);
     for (const file of ws.imports ?? []) cli(['import', file, '--workspace', ws.slug], db);
   }
-  const proc = spawn(impetus, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web-root', webRoot], {
+  const proc = spawn(impetus, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web-root', webRoot, ...serveArgs], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const base = await new Promise((resolve, reject) => {

@@ -29,6 +29,10 @@ const families = {
   condition: ['good', 'needs_repair', 'poor', 'ruin'],
   vacancy: ['complete', 'partial'],
   utility: ['water', 'electricity', 'heating', 'internet'],
+  job: ['queued', 'running', 'succeeded', 'failed', 'cancelled'],
+  phase: ['relations', 'objects', 'context', 'done'],
+  lifecycle: ['vacant', 'disused', 'abandoned', 'ruin'],
+  factor: ['transit', 'amenities', 'shops', 'condition', 'size', 'green_deficit', 'park_distance', 'open_land'],
 };
 
 test('every literal key used in the code exists in English', () => {

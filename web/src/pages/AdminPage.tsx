@@ -38,6 +38,7 @@ export function AdminPage({ ws, query }: { ws: string; query: URLSearchParams })
       <p class="actions">
         <a class="button" href={paths.newSpace(ws)}>{t('admin.new')}</a>
         <a class="button secondary" href={paths.import(ws)}>{t('admin.import')}</a>
+        <a class="button secondary" href={paths.discovery(ws)}>{t('admin.discovery')}</a>
       </p>
       <form class="inline-form" role="search" aria-label={t('admin.search')} onSubmit={(e) => { e.preventDefault(); go({ q: text, offset: '' }); }}>
         <label for="a-q">{t('filters.text')}</label>
