@@ -128,3 +128,39 @@ test('an extract from the server folder is scanned with progress and a result', 
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+// Real scans of the test extracts end within a poll, so the running state is served here as
+// the API documents it (the API tests check the real progress reports).
+test('a running scan shows its progress and can be cancelled', async () => {
+  const page = await newPage(browser, server.base);
+  const running = {
+    id: 41, workspace: 'lille', kind: 'discovery', status: 'running',
+    params: { source: 'upload', file_name: 'region.osm.pbf', size: 160000000, dry_run: false },
+    progress: { share_read: 0.42, objects: 9600000, objects_per_second: 1850000, seconds_left: 75, phase: 'objects' },
+    result: null, error: null, created_at: '2026-11-29T10:00:00.000Z', started_at: '2026-11-29T10:00:01.000Z', finished_at: null,
+    links: [],
+  };
+  let cancelled = false;
+  await page.route('**/api/v1/workspaces/lille/jobs?limit=10', (route) =>
+    route.fulfill({
+      contentType: 'application/json',
+      body: JSON.stringify({ items: [cancelled ? { ...running, status: 'cancelled', error: 'cancelled on request; nothing was changed' } : running] }),
+    }));
+  await page.route('**/api/v1/workspaces/lille/jobs/41/cancel', (route) => {
+    cancelled = true;
+    return route.fulfill({ contentType: 'application/json', body: JSON.stringify({ ...running, status: 'running' }) });
+  });
+  await page.goto(`${server.base}/w/lille/admin/discovery`);
+  const bar = page.getByRole('progressbar', { name: 'Progress of the scan of region.osm.pbf' });
+  await bar.waitFor();
+  assert.equal(await bar.getAttribute('value'), '42');
+  const job = page.getByTestId('job').first();
+  assert.match(await job.innerText(), /42% · reading objects · 1,850,000 objects\/s · 1 min 15 s left/);
+  assert.deepEqual(await axeViolations(page), []);
+  await page.getByRole('button', { name: 'Cancel the scan' }).click();
+  await job.getByText('cancelled on request; nothing was changed').waitFor();
+  assert.match(await job.innerText(), /Cancelled/);
+  assert.equal(await page.getByRole('button', { name: 'Cancel the scan' }).count(), 0);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
