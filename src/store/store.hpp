@@ -4,6 +4,7 @@
 // database. SQL lives only behind this interface (store/sqlite/ now; store/postgres/ can be
 // added beside it and chosen by open_store's URL scheme).
 
+#include "core/accounts.hpp"
 #include "core/model.hpp"
 #include "core/query.hpp"
 
@@ -130,6 +131,64 @@ public:
     virtual std::vector<Job> list_jobs(Id workspace_id, std::size_t limit) = 0;
     // Jobs left queued or running by a process that stopped are marked failed; returns how many.
     virtual std::size_t fail_interrupted_jobs() = 0;
+
+    // -- accounts (every change is audited with the current actor, store/actor.hpp)
+    // Error(conflict) when the e-mail is taken. `password_hash` is an encoded Argon2id hash.
+    virtual User create_user(const std::string& email, const std::string& display_name,
+                             const std::string& password_hash, bool instance_admin) = 0;
+    virtual std::optional<User> user(Id id) = 0;
+    virtual std::optional<User> user_by_email(const std::string& email) = 0;
+    virtual std::vector<User> list_users() = 0;
+    // The stored password hash (empty for an erased account).
+    virtual std::string password_hash(Id user_id) = 0;
+    virtual void set_password_hash(Id user_id, const std::string& hash) = 0;
+    virtual void set_email_verified(Id user_id) = 0;
+    virtual void set_instance_admin(Id user_id, bool admin) = 0;
+    // A failed login: counts it, and locks the account until `lock_until` when given.
+    virtual void record_failed_login(Id user_id, const std::optional<std::string>& lock_until) = 0;
+    virtual void clear_failed_logins(Id user_id) = 0;
+    // Erases the account: personal data removed, sessions and tokens ended, memberships gone;
+    // the record stays (anonymised) so that its public contributions keep their author id.
+    virtual void erase_user(Id user_id) = 0;
+
+    // Roles per workspace; `role` nullopt removes the membership.
+    virtual void set_role(Id user_id, Id workspace_id, std::optional<Role> role) = 0;
+    virtual std::vector<Membership> memberships(Id user_id) = 0;
+    virtual std::vector<std::pair<User, Role>> workspace_members(Id workspace_id) = 0;
+
+    // Sessions and tokens are looked up by the hash of their secret.
+    virtual Session create_session(Id user_id, const std::string& token_hash,
+                                   const std::string& csrf_token,
+                                   const std::string& expires_at) = 0;
+    // The live (unexpired) session with this hash.
+    virtual std::optional<Session> session_by_hash(const std::string& token_hash) = 0;
+    virtual void delete_session(const std::string& token_hash) = 0;
+    virtual std::size_t delete_sessions(Id user_id) = 0;
+
+    virtual ApiToken create_api_token(Id user_id, const std::string& name,
+                                      const std::string& token_hash,
+                                      const std::vector<std::string>& scopes) = 0;
+    // The unrevoked token with this hash; records its use.
+    virtual std::optional<ApiToken> api_token_by_hash(const std::string& token_hash) = 0;
+    virtual std::vector<ApiToken> api_tokens(Id user_id) = 0;
+    virtual bool revoke_api_token(Id user_id, Id token_id) = 0;
+
+    // One-time links sent by e-mail; consuming one returns its user once, if unexpired.
+    virtual void create_email_token(Id user_id, EmailTokenPurpose purpose,
+                                    const std::string& token_hash,
+                                    const std::string& expires_at) = 0;
+    virtual std::optional<Id> consume_email_token(EmailTokenPurpose purpose,
+                                                  const std::string& token_hash) = 0;
+
+    // The mail outbox: written in the same transaction as what causes the mail.
+    virtual void enqueue_mail(const std::string& to, const std::string& subject,
+                              const std::string& text) = 0;
+    virtual std::vector<OutgoingMail> pending_mail(std::size_t limit) = 0;
+    virtual void mark_mail_sent(Id mail_id) = 0;
+    virtual void mark_mail_failed(Id mail_id, const std::string& error) = 0;
+
+    // The audit log, newest first.
+    virtual std::vector<AuditEntry> audit_log(const AuditQuery& q, std::size_t* total) = 0;
 
     // The bounding box of every space (of one workspace, or all); empty when there are none.
     virtual BBox extent(std::optional<Id> workspace_id) = 0;

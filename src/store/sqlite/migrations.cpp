@@ -157,6 +157,98 @@ CREATE TABLE job (
 );
 CREATE INDEX job_workspace ON job (workspace_id, id);
 )SQL",
+    // 4: accounts, roles, sessions, tokens, e-mail links, the mail outbox and the audit log.
+    R"SQL(
+CREATE TABLE user (
+    id                INTEGER PRIMARY KEY,
+    email             TEXT NOT NULL,
+    display_name      TEXT NOT NULL DEFAULT '',
+    password_hash     TEXT NOT NULL DEFAULT '',
+    instance_admin    INTEGER NOT NULL DEFAULT 0,
+    email_verified_at TEXT NOT NULL DEFAULT '',
+    locked_until      TEXT NOT NULL DEFAULT '',
+    failed_logins     INTEGER NOT NULL DEFAULT 0,
+    created_at        TEXT NOT NULL,
+    erased_at         TEXT NOT NULL DEFAULT ''
+);
+-- erased accounts keep their row with an empty e-mail
+CREATE UNIQUE INDEX user_email ON user (email) WHERE email <> '';
+
+CREATE TABLE membership (
+    user_id      INTEGER NOT NULL REFERENCES user(id),
+    workspace_id INTEGER NOT NULL REFERENCES workspace(id),
+    role         TEXT NOT NULL CHECK (role IN ('citizen', 'applicant', 'owner', 'officer',
+                     'admin')),
+    PRIMARY KEY (user_id, workspace_id)
+) WITHOUT ROWID;
+CREATE INDEX membership_workspace ON membership (workspace_id);
+
+CREATE TABLE session (
+    id          INTEGER PRIMARY KEY,
+    token_hash  TEXT NOT NULL UNIQUE,
+    user_id     INTEGER NOT NULL REFERENCES user(id),
+    csrf_token  TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    expires_at  TEXT NOT NULL
+);
+CREATE INDEX session_user ON session (user_id);
+
+CREATE TABLE api_token (
+    id           INTEGER PRIMARY KEY,
+    user_id      INTEGER NOT NULL REFERENCES user(id),
+    name         TEXT NOT NULL,
+    token_hash   TEXT NOT NULL UNIQUE,
+    scopes       TEXT NOT NULL DEFAULT '[]',
+    created_at   TEXT NOT NULL,
+    last_used_at TEXT NOT NULL DEFAULT '',
+    revoked_at   TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX api_token_user ON api_token (user_id);
+
+CREATE TABLE email_token (
+    token_hash TEXT PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES user(id),
+    purpose    TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at    TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+
+CREATE TABLE mail_outbox (
+    id         INTEGER PRIMARY KEY,
+    recipient  TEXT NOT NULL,
+    subject    TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    sent_at    TEXT NOT NULL DEFAULT '',
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX mail_outbox_pending ON mail_outbox (id) WHERE sent_at = '';
+
+-- Append-only: the triggers refuse changes and deletions.
+CREATE TABLE audit (
+    id           INTEGER PRIMARY KEY,
+    at           TEXT NOT NULL,
+    user_id      INTEGER,
+    actor        TEXT NOT NULL,
+    address      TEXT NOT NULL DEFAULT '',
+    workspace_id INTEGER,
+    entity       TEXT NOT NULL,
+    entity_id    INTEGER NOT NULL,
+    action       TEXT NOT NULL,
+    before       TEXT,
+    after        TEXT
+);
+CREATE INDEX audit_workspace ON audit (workspace_id, id);
+CREATE INDEX audit_entity ON audit (entity, entity_id, id);
+CREATE INDEX audit_user ON audit (user_id, id);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+)SQL",
 };
 
 int read_version(Connection& c) {

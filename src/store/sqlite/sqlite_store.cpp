@@ -2,8 +2,10 @@
 
 #include "core/dates.hpp"
 #include "core/error.hpp"
+#include "core/records_json.hpp"
 #include "geo/geojson.hpp"
 #include "geo/measure.hpp"
+#include "geo/space_json.hpp"
 #include "store/sqlite/migrations.hpp"
 
 #include <cmath>
@@ -524,26 +526,6 @@ void update_space_row(Connection& c, Id id, const SpaceFields& f, const std::str
 // ---------------------------------------------------------------------------------------------
 // Connections
 
-class SqliteStore::ReaderLease {
-public:
-    ReaderLease(SqliteStore& store, std::unique_ptr<Connection> c)
-        : m_store(store), m_conn(std::move(c)) {}
-    ~ReaderLease() {
-        if (!m_conn) return;
-        std::lock_guard lock(m_store.m_pool_mutex);
-        if (m_store.m_idle.size() < m_store.m_options.readers) {
-            m_store.m_idle.push_back(std::move(m_conn));
-        }
-    }
-    ReaderLease(ReaderLease&&) = default;
-    Connection& operator*() { return *m_conn; }
-    Connection* operator->() { return m_conn.get(); }
-
-private:
-    SqliteStore& m_store;
-    std::unique_ptr<Connection> m_conn;
-};
-
 SqliteStore::SqliteStore(const StoreOptions& options) : m_options(options) {
     if (m_options.location.empty()) {
         throw Error(ErrorKind::invalid_input, "no database path given", "pass --db PATH");
@@ -599,34 +581,6 @@ SqliteStore::ReaderLease SqliteStore::reader() {
     return ReaderLease(*this, open_connection(false));
 }
 
-// Runs fn(Connection&) in a BEGIN IMMEDIATE transaction on the single writer connection,
-// bumps the data generation, and commits; any exception rolls everything back.
-// With commit == false everything is rolled back (dry runs). Writes that change no data a
-// reader sees through the space, workspace or organisation routes (job progress) leave the
-// data generation alone, so response caches stay valid.
-template <typename F> auto SqliteStore::write(F&& fn, bool commit, bool data_change) {
-    std::lock_guard lock(m_write_mutex);
-    WriteTransaction tx(*m_writer);
-    if constexpr (std::is_void_v<decltype(fn(*m_writer))>) {
-        fn(*m_writer);
-        if (commit) {
-            if (data_change) {
-                m_writer->exec("UPDATE meta SET value = value + 1 WHERE key = 'generation'");
-            }
-            tx.commit();
-        }
-    } else {
-        auto result = fn(*m_writer);
-        if (commit) {
-            if (data_change) {
-                m_writer->exec("UPDATE meta SET value = value + 1 WHERE key = 'generation'");
-            }
-            tx.commit();
-        }
-        return result;
-    }
-}
-
 BBox SqliteStore::extent(std::optional<Id> workspace_id) {
     auto c = reader();
     std::string sql = "SELECT min(min_lon), min(min_lat), max(max_lon), max(max_lat) FROM space";
@@ -644,6 +598,13 @@ std::uint64_t SqliteStore::data_generation() {
     auto c = reader();
     return static_cast<std::uint64_t>(
         c->query_int("SELECT value FROM meta WHERE key = 'generation'"));
+}
+
+// The space as the audit log records it.
+static json audit_json(const Space& sp) {
+    json j = geo::space_to_json(sp);
+    j.erase("allowed_transitions");
+    return j;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -668,12 +629,17 @@ Workspace SqliteStore::create_workspace(const Workspace& w) {
         Workspace out = w;
         out.id = c.last_insert_rowid();
         out.created_at = out.updated_at = now;
+        record_audit(c, out.id, "workspace", out.id, "create", nullptr, to_json(out));
         return out;
     });
 }
 
 Workspace SqliteStore::update_workspace(Id id, const Workspace& w) {
     return write([&](Connection& c) {
+        auto old = c.prepare(std::string("SELECT ") + k_workspace_columns +
+                             " FROM workspace WHERE id = ?");
+        old.bind(1, id);
+        const json before = old.step() ? to_json(read_workspace_row(old)) : json(nullptr);
         auto clash = c.prepare("SELECT 1 FROM workspace WHERE slug = ? AND id <> ?");
         clash.bind(1, w.slug).bind(2, id);
         if (clash.step()) {
@@ -695,7 +661,9 @@ Workspace SqliteStore::update_workspace(Id id, const Workspace& w) {
                             " FROM workspace WHERE id = ?");
         rd.bind(1, id);
         rd.step();
-        return read_workspace_row(rd);
+        Workspace out = read_workspace_row(rd);
+        record_audit(c, id, "workspace", id, "update", before, to_json(out));
+        return out;
     });
 }
 
@@ -741,12 +709,17 @@ Organisation SqliteStore::create_organisation(Id workspace_id, const Organisatio
         out.id = c.last_insert_rowid();
         out.workspace_id = workspace_id;
         out.created_at = out.updated_at = now;
+        record_audit(c, workspace_id, "organisation", out.id, "create", nullptr, to_json(out));
         return out;
     });
 }
 
 Organisation SqliteStore::update_organisation(Id workspace_id, Id id, const Organisation& o) {
     return write([&](Connection& c) {
+        auto old = c.prepare(std::string("SELECT ") + k_organisation_columns +
+                             " FROM organisation WHERE id = ? AND workspace_id = ?");
+        old.bind(1, id).bind(2, workspace_id);
+        const json before = old.step() ? to_json(read_organisation_row(old)) : json(nullptr);
         auto now = now_utc();
         auto st = c.prepare("UPDATE organisation SET name = ?, type = ?, contact = ?, notes = ?, "
                             "updated_at = ? WHERE id = ? AND workspace_id = ?");
@@ -760,7 +733,9 @@ Organisation SqliteStore::update_organisation(Id workspace_id, Id id, const Orga
                             " FROM organisation WHERE id = ?");
         rd.bind(1, id);
         rd.step();
-        return read_organisation_row(rd);
+        Organisation out = read_organisation_row(rd);
+        record_audit(c, workspace_id, "organisation", id, "update", before, to_json(out));
+        return out;
     });
 }
 
@@ -805,7 +780,9 @@ Space SqliteStore::create_space(Id workspace_id, const SpaceFields& f, SpaceStat
         auto now = now_utc();
         Id id = insert_space(c, workspace_id, f, status, now);
         insert_change(c, id, now, std::nullopt, status, reason);
-        return must_load_space(c, workspace_id, id);
+        Space out = must_load_space(c, workspace_id, id);
+        record_audit(c, workspace_id, "space", id, "create", nullptr, audit_json(out));
+        return out;
     });
 }
 
@@ -829,7 +806,9 @@ Space SqliteStore::update_space(Id workspace_id, Id id, const SpaceFields& f,
         auto mark = c.prepare("UPDATE space SET edited_at = ? WHERE id = ?");
         mark.bind(1, now).bind(2, id);
         mark.run();
-        return must_load_space(c, workspace_id, id);
+        Space out = must_load_space(c, workspace_id, id);
+        record_audit(c, workspace_id, "space", id, "update", audit_json(cur), audit_json(out));
+        return out;
     });
 }
 
@@ -862,7 +841,12 @@ Space SqliteStore::transition_space(Id workspace_id, Id id, SpaceStatus to,
         st.bind(1, enum_name(to)).bind(2, now).bind(3, id);
         st.run();
         insert_change(c, id, now, cur.status, to, reason);
-        return must_load_space(c, workspace_id, id);
+        Space out = must_load_space(c, workspace_id, id);
+        record_audit(c, workspace_id, "space", id, "transition",
+                     json{{"status", enum_name(cur.status)}, {"version", cur.version}},
+                     json{{"status", enum_name(to)}, {"version", out.version},
+                          {"reason", reason}});
+        return out;
     });
 }
 
@@ -1021,6 +1005,8 @@ ImportBatchResult SqliteStore::apply_import(Id workspace_id,
                 o.space_id = insert_space(c, workspace_id, r.fields, status, now);
                 o.kind = ImportOutcomeKind::created;
                 insert_change(c, o.space_id, now, std::nullopt, status, reason);
+                record_audit(c, workspace_id, "space", o.space_id, "import", nullptr,
+                             audit_json(must_load_space(c, workspace_id, o.space_id)));
                 out.push_back(o);
                 continue;
             }
@@ -1054,6 +1040,10 @@ ImportBatchResult SqliteStore::apply_import(Id workspace_id,
                               reason + " (the source gives an end date)");
             }
             o.kind = (changed || ends) ? ImportOutcomeKind::updated : ImportOutcomeKind::unchanged;
+            if (changed || ends) {
+                record_audit(c, workspace_id, "space", o.space_id, "import", audit_json(cur),
+                             audit_json(must_load_space(c, workspace_id, o.space_id)));
+            }
             out.push_back(o);
         }
         if (policy.end_missing) {
@@ -1085,6 +1075,10 @@ ImportBatchResult SqliteStore::apply_import(Id workspace_id,
                     st.run();
                     insert_change(c, id, now, cur.status, SpaceStatus::ended,
                                   reason + " (no longer in the source)");
+                    record_audit(c, workspace_id, "space", id, "import",
+                                 json{{"status", enum_name(cur.status)}},
+                                 json{{"status", "ended"},
+                                      {"reason", reason + " (no longer in the source)"}});
                     result.ended_missing.push_back(id);
                 }
             }

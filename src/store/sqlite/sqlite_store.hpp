@@ -7,6 +7,7 @@
 #include "store/store.hpp"
 
 #include <mutex>
+#include <type_traits>
 #include <vector>
 
 namespace impetus::sqlite {
@@ -55,6 +56,42 @@ public:
     BBox extent(std::optional<Id> workspace_id) override;
     std::uint64_t data_generation() override;
 
+    User create_user(const std::string& email, const std::string& display_name,
+                     const std::string& password_hash, bool instance_admin) override;
+    std::optional<User> user(Id id) override;
+    std::optional<User> user_by_email(const std::string& email) override;
+    std::vector<User> list_users() override;
+    std::string password_hash(Id user_id) override;
+    void set_password_hash(Id user_id, const std::string& hash) override;
+    void set_email_verified(Id user_id) override;
+    void set_instance_admin(Id user_id, bool admin) override;
+    void record_failed_login(Id user_id, const std::optional<std::string>& lock_until) override;
+    void clear_failed_logins(Id user_id) override;
+    void erase_user(Id user_id) override;
+    void set_role(Id user_id, Id workspace_id, std::optional<Role> role) override;
+    std::vector<Membership> memberships(Id user_id) override;
+    std::vector<std::pair<User, Role>> workspace_members(Id workspace_id) override;
+    Session create_session(Id user_id, const std::string& token_hash,
+                           const std::string& csrf_token, const std::string& expires_at) override;
+    std::optional<Session> session_by_hash(const std::string& token_hash) override;
+    void delete_session(const std::string& token_hash) override;
+    std::size_t delete_sessions(Id user_id) override;
+    ApiToken create_api_token(Id user_id, const std::string& name, const std::string& token_hash,
+                              const std::vector<std::string>& scopes) override;
+    std::optional<ApiToken> api_token_by_hash(const std::string& token_hash) override;
+    std::vector<ApiToken> api_tokens(Id user_id) override;
+    bool revoke_api_token(Id user_id, Id token_id) override;
+    void create_email_token(Id user_id, EmailTokenPurpose purpose, const std::string& token_hash,
+                            const std::string& expires_at) override;
+    std::optional<Id> consume_email_token(EmailTokenPurpose purpose,
+                                          const std::string& token_hash) override;
+    void enqueue_mail(const std::string& to, const std::string& subject,
+                      const std::string& text) override;
+    std::vector<OutgoingMail> pending_mail(std::size_t limit) override;
+    void mark_mail_sent(Id mail_id) override;
+    void mark_mail_failed(Id mail_id, const std::string& error) override;
+    std::vector<AuditEntry> audit_log(const AuditQuery& q, std::size_t* total) override;
+
     int schema_version() override;
     void backup(const std::filesystem::path& target) override;
     StoreCheck check() override;
@@ -72,5 +109,60 @@ private:
     std::mutex m_pool_mutex;
     std::vector<std::unique_ptr<Connection>> m_idle;
 };
+
+// A reader connection from the pool, returned to it when the lease ends.
+class SqliteStore::ReaderLease {
+public:
+    ReaderLease(SqliteStore& store, std::unique_ptr<Connection> c)
+        : m_store(store), m_conn(std::move(c)) {}
+    ~ReaderLease() {
+        if (!m_conn) return;
+        std::lock_guard lock(m_store.m_pool_mutex);
+        if (m_store.m_idle.size() < m_store.m_options.readers) {
+            m_store.m_idle.push_back(std::move(m_conn));
+        }
+    }
+    ReaderLease(ReaderLease&&) = default;
+    Connection& operator*() { return *m_conn; }
+    Connection* operator->() { return m_conn.get(); }
+
+private:
+    SqliteStore& m_store;
+    std::unique_ptr<Connection> m_conn;
+};
+
+// Appends to the audit log inside the caller's write transaction, with the current actor
+// (store/actor.hpp). `before` and `after` are the record's JSON; only changed fields are kept.
+void record_audit(Connection& c, std::optional<Id> workspace_id, const std::string& entity,
+                  Id entity_id, const std::string& action, const nlohmann::json& before,
+                  const nlohmann::json& after);
+
+// Runs fn(Connection&) in a BEGIN IMMEDIATE transaction on the single writer connection,
+// bumps the data generation, and commits; any exception rolls everything back.
+// With commit == false everything is rolled back (dry runs). Writes that change no data a
+// reader sees through the space, workspace or organisation routes (job progress) leave the
+// data generation alone, so response caches stay valid.
+template <typename F> auto SqliteStore::write(F&& fn, bool commit, bool data_change) {
+    std::lock_guard lock(m_write_mutex);
+    WriteTransaction tx(*m_writer);
+    if constexpr (std::is_void_v<decltype(fn(*m_writer))>) {
+        fn(*m_writer);
+        if (commit) {
+            if (data_change) {
+                m_writer->exec("UPDATE meta SET value = value + 1 WHERE key = 'generation'");
+            }
+            tx.commit();
+        }
+    } else {
+        auto result = fn(*m_writer);
+        if (commit) {
+            if (data_change) {
+                m_writer->exec("UPDATE meta SET value = value + 1 WHERE key = 'generation'");
+            }
+            tx.commit();
+        }
+        return result;
+    }
+}
 
 } // namespace impetus::sqlite
