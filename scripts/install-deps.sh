@@ -10,7 +10,7 @@ packages=(
   libboost-dev nlohmann-json3-dev libsqlite3-dev libproj-dev proj-data
   libcli11-dev libfmt-dev libspdlog-dev
   libosmium2-dev libprotozero-dev zlib1g-dev liblz4-dev libexpat1-dev
-  libargon2-dev libcurl4-openssl-dev libvips-dev
+  libargon2-dev libssl-dev libcurl4-openssl-dev libvips-dev
   nodejs
 )
 for arg in "$@"; do

@@ -18,6 +18,7 @@ std::vector<std::unique_ptr<Command>> make_commands() {
     out.push_back(std::make_unique<DiscoverCommand>());
     out.push_back(std::make_unique<DbCommand>());
     out.push_back(std::make_unique<WorkspaceCommand>());
+    out.push_back(std::make_unique<UserCommand>());
     return out;
 }
 
@@ -76,7 +77,9 @@ int exit_code_for(ErrorKind kind) noexcept {
     case ErrorKind::precondition: return k_exit_conflict;
     case ErrorKind::storage:
     case ErrorKind::io: return k_exit_storage;
-    case ErrorKind::forbidden: return k_exit_failure;
+    case ErrorKind::unauthenticated:
+    case ErrorKind::forbidden:
+    case ErrorKind::rate_limited: return k_exit_failure;
     case ErrorKind::internal: return k_exit_internal;
     }
     return k_exit_internal;

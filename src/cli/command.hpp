@@ -5,6 +5,7 @@
 // turned into a message, a hint and an exit code in one place (main.cpp).
 
 #include "core/error.hpp"
+#include "store/actor.hpp"
 #include "store/store.hpp"
 
 #include <memory>

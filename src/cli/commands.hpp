@@ -75,6 +75,25 @@ private:
     bool m_quiet = false;
 };
 
+class UserCommand final : public Command {
+public:
+    void setup(CLI::App& parent) override;
+    int run() override;
+
+private:
+    std::string m_db;
+    std::string m_email;
+    std::string m_name;
+    std::string m_workspace;
+    std::string m_role;
+    bool m_admin = false;
+    bool m_password_stdin = false;
+    bool m_json = false;
+    CLI::App* m_create = nullptr;
+    CLI::App* m_list = nullptr;
+    CLI::App* m_set_role = nullptr;
+};
+
 class DbCommand final : public Command {
 public:
     void setup(CLI::App& parent) override;

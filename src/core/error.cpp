@@ -10,7 +10,9 @@ const char* to_string(ErrorKind kind) noexcept {
     case ErrorKind::precondition: return "precondition";
     case ErrorKind::too_large: return "too_large";
     case ErrorKind::unsupported_media: return "unsupported_media";
+    case ErrorKind::unauthenticated: return "unauthenticated";
     case ErrorKind::forbidden: return "forbidden";
+    case ErrorKind::rate_limited: return "rate_limited";
     case ErrorKind::storage: return "storage";
     case ErrorKind::io: return "io";
     case ErrorKind::internal: return "internal";

@@ -16,7 +16,9 @@ enum class ErrorKind {
     precondition,      // an If-Match or version check failed
     too_large,         // a body, file or page exceeds a limit
     unsupported_media, // a content type or file format we do not read
+    unauthenticated,   // the caller must sign in (or present a token) first
     forbidden,         // the caller may not do this
+    rate_limited,      // too many attempts; try again later
     storage,           // the database refused or failed
     io,                // a file or socket failed
     internal           // a bug

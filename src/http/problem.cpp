@@ -12,7 +12,9 @@ int status_for(ErrorKind kind) noexcept {
     case ErrorKind::precondition: return 412;
     case ErrorKind::too_large: return 413;
     case ErrorKind::unsupported_media: return 415;
+    case ErrorKind::unauthenticated: return 401;
     case ErrorKind::forbidden: return 403;
+    case ErrorKind::rate_limited: return 429;
     case ErrorKind::storage: return 503;
     case ErrorKind::io: return 500;
     case ErrorKind::internal: return 500;
@@ -33,7 +35,9 @@ const char* title_for(int status) {
     case 413: return "Content Too Large";
     case 415: return "Unsupported Media Type";
     case 422: return "Unprocessable Content";
+    case 401: return "Unauthorized";
     case 403: return "Forbidden";
+    case 429: return "Too Many Requests";
     case 503: return "Service Unavailable";
     default: return "Internal Server Error";
     }

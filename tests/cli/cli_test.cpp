@@ -53,7 +53,7 @@ void set_user_version(const std::string& path, int version) {
 TEST(CliHelp, TopLevelListsEveryCommand) {
     auto r = run_impetus({"--help"});
     EXPECT_EQ(r.exit_code, 0);
-    for (const char* c : {"serve", "import", "export", "discover", "db", "workspace"}) {
+    for (const char* c : {"serve", "import", "export", "discover", "db", "workspace", "user"}) {
         EXPECT_TRUE(contains(r.out, c)) << c;
     }
 }
@@ -292,4 +292,46 @@ TEST_F(Cli, ServeStartsStopsAndRefusesBadAddresses) {
     EXPECT_EQ(taken.exit_code, 5);
     EXPECT_TRUE(contains(taken.err, "cannot listen")) << taken.err;
     EXPECT_EQ(server.stop(), 0);
+}
+
+TEST_F(Cli, UserCreateListAndSetRole) {
+    create_workspace("lille");
+    auto r = impetus({"user", "create", "Officer@Example.org", "--name", "Olga",
+                      "--password-stdin"},
+                     "a long enough password\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "user officer@example.org created")) << r.out;
+    EXPECT_FALSE(contains(r.out, "password:")) << "a given password is not printed";
+
+    r = impetus({"user", "create", "root@example.org", "--admin"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(std::regex_search(r.out, std::regex("password: [A-Za-z0-9_-]{20}"))) << r.out;
+
+    r = impetus({"user", "set-role", "officer@example.org", "--workspace", "lille", "--role",
+                 "officer"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = impetus({"user", "list", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json users = json::parse(r.out);
+    ASSERT_EQ(users.size(), 2u);
+    EXPECT_EQ(users[0]["email"], "officer@example.org");
+    EXPECT_EQ(users[0]["roles"]["lille"], "officer");
+    EXPECT_EQ(users[0]["email_verified"], true);
+    EXPECT_EQ(users[1]["instance_admin"], true);
+
+    // Mistakes are refused with a reason.
+    r = impetus({"user", "create", "officer@example.org", "--password-stdin"},
+                "another long password\n");
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    r = impetus({"user", "create", "weak@example.org", "--password-stdin"}, "short\n");
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_TRUE(contains(r.err, "at least 10 characters")) << r.err;
+    r = impetus({"user", "create", "not-an-address"});
+    EXPECT_EQ(r.exit_code, 2);
+    r = impetus({"user", "set-role", "nobody@example.org", "-w", "lille", "--role", "officer"});
+    EXPECT_EQ(r.exit_code, 3);
+    r = impetus({"user", "set-role", "officer@example.org", "-w", "lille", "--role", "king"});
+    EXPECT_EQ(r.exit_code, 2);
+    r = impetus({"user", "set-role", "officer@example.org", "-w", "lille", "--role", "none"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
 }

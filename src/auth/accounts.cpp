@@ -1,0 +1,281 @@
+#include "auth/accounts.hpp"
+
+#include "auth/secrets.hpp"
+#include "core/dates.hpp"
+#include "core/error.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace impetus::auth {
+
+namespace {
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+std::string in_future(std::chrono::seconds d) {
+    return format_utc(std::chrono::system_clock::now() + d);
+}
+
+const std::string k_bad_credentials = "the e-mail address or the password is wrong";
+
+} // namespace
+
+bool plausible_email(const std::string& email) {
+    if (email.size() < 6 || email.size() > 254) return false;
+    const auto at = email.find('@');
+    if (at == std::string::npos || at == 0 || email.find('@', at + 1) != std::string::npos) {
+        return false;
+    }
+    const auto dot = email.find('.', at);
+    if (dot == std::string::npos || dot == at + 1 || email.back() == '.') return false;
+    return std::none_of(email.begin(), email.end(), [](unsigned char c) {
+        return c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == ',' || c == ';' ||
+               c == '"' || c == '(' || c == ')' || c == '\\';
+    });
+}
+
+std::optional<Role> Principal::role_in(Id workspace_id) const {
+    for (const auto& m : memberships) {
+        if (m.workspace_id == workspace_id) return m.role;
+    }
+    return std::nullopt;
+}
+
+bool Principal::can_write() const {
+    return !via_token || std::find(scopes.begin(), scopes.end(), "write") != scopes.end();
+}
+
+AccountService::AccountService(Store& store, AuthSettings settings)
+    : m_store(store), m_settings(std::move(settings)) {}
+
+User AccountService::register_user(const std::string& email_in, const std::string& password,
+                                   const std::string& display_name) {
+    const std::string email = lower(email_in);
+    FieldErrors errors;
+    if (!plausible_email(email)) errors.add("/email", "is not an e-mail address");
+    if (display_name.size() > 200) errors.add("/display_name", "is longer than 200 characters");
+    errors.throw_if_any("the account cannot be created");
+    check_password_strength(password, "/password", m_settings.min_password_length);
+    User u = m_store.create_user(email, display_name, hash_password(password, m_settings.password),
+                                 false);
+    mail_link(u, EmailTokenPurpose::verify_email, "Confirm your e-mail address for Impetus",
+              "Someone (hopefully you) created an Impetus account with this address. Open this "
+              "link to confirm it:",
+              "/account/verify");
+    return u;
+}
+
+User AccountService::create_user(const std::string& email_in, const std::string& password,
+                                 const std::string& display_name, bool instance_admin) {
+    const std::string email = lower(email_in);
+    if (!plausible_email(email)) {
+        throw Error(ErrorKind::invalid_input, "'" + email_in + "' is not an e-mail address",
+                    "give an address such as name@example.org", {{"/email", "is not an e-mail address"}});
+    }
+    check_password_strength(password, "/password", m_settings.min_password_length);
+    User u = m_store.create_user(email, display_name, hash_password(password, m_settings.password),
+                                 instance_admin);
+    m_store.set_email_verified(u.id);
+    return *m_store.user(u.id);
+}
+
+void AccountService::verify_email(const std::string& link_token) {
+    auto id = m_store.consume_email_token(EmailTokenPurpose::verify_email, sha256_hex(link_token));
+    if (!id) {
+        throw Error(ErrorKind::invalid_input, "this confirmation link is not valid any more",
+                    "sign in and ask for a new link");
+    }
+    m_store.set_email_verified(*id);
+}
+
+void AccountService::resend_verification(Id user_id) {
+    auto u = m_store.user(user_id);
+    if (!u || !u->erased_at.empty() || !u->email_verified_at.empty()) return;
+    mail_link(*u, EmailTokenPurpose::verify_email, "Confirm your e-mail address for Impetus",
+              "Open this link to confirm your e-mail address:", "/account/verify");
+}
+
+void AccountService::mail_link(const User& u, EmailTokenPurpose purpose,
+                               const std::string& subject, const std::string& intro,
+                               const std::string& path) {
+    const std::string token = random_token();
+    m_store.create_email_token(
+        u.id, purpose, sha256_hex(token),
+        in_future(std::chrono::duration_cast<std::chrono::seconds>(m_settings.link_lifetime)));
+    const std::string hours = std::to_string(m_settings.link_lifetime.count());
+    m_store.enqueue_mail(u.email, subject,
+                         "Hello" + (u.display_name.empty() ? "" : " " + u.display_name) + ",\n\n" +
+                             intro + "\n\n" + m_settings.public_url + path + "?token=" + token +
+                             "\n\nThe link works once, for " + hours +
+                             " hours. If you did not ask for it, ignore this message.\n\n-- "
+                             "Impetus\n");
+}
+
+bool AccountService::address_blocked(const std::string& address) {
+    std::lock_guard lock(m_mutex);
+    auto& q = m_failures[address];
+    const auto now = std::chrono::steady_clock::now();
+    while (!q.empty() && now - q.front() > m_settings.address_window) q.pop_front();
+    return static_cast<int>(q.size()) >= m_settings.max_attempts_per_address;
+}
+
+void AccountService::count_address_failure(const std::string& address) {
+    std::lock_guard lock(m_mutex);
+    m_failures[address].push_back(std::chrono::steady_clock::now());
+    if (m_failures.size() > 100000) m_failures.clear(); // bounded memory under a flood
+}
+
+SignIn AccountService::sign_in(const std::string& email, const std::string& password,
+                               const std::string& address) {
+    if (address_blocked(address)) {
+        throw Error(ErrorKind::rate_limited, "too many failed sign-ins from this address",
+                    "wait a few minutes, then try again");
+    }
+    auto u = m_store.user_by_email(email);
+    const std::string now = now_utc();
+    if (u && !u->locked_until.empty() && u->locked_until > now) {
+        throw Error(ErrorKind::rate_limited,
+                    "this account is locked after too many failed sign-ins",
+                    "follow the link in the e-mail we sent, or wait until " + u->locked_until);
+    }
+    const std::string stored = u ? m_store.password_hash(u->id) : std::string();
+    // Unknown accounts cost a hash too, so that timing does not tell which addresses exist.
+    const bool ok = u ? verify_password(password, stored)
+                      : (hash_password(password, m_settings.password), false);
+    if (!ok) {
+        count_address_failure(address);
+        if (u) {
+            const bool lock = u->failed_logins + 1 >= m_settings.max_failed_logins;
+            std::optional<std::string> until;
+            if (lock) {
+                until = in_future(std::chrono::duration_cast<std::chrono::seconds>(
+                    m_settings.lock_duration));
+            }
+            m_store.record_failed_login(u->id, until);
+            if (lock) {
+                mail_link(*u, EmailTokenPurpose::unlock, "Your Impetus account is locked",
+                          "Your account was locked after several failed sign-ins. If it was "
+                          "you, open this link to unlock it now:",
+                          "/account/unlock");
+            }
+        }
+        throw Error(ErrorKind::unauthenticated, k_bad_credentials,
+                    "check both, or reset the password");
+    }
+    m_store.clear_failed_logins(u->id);
+    if (needs_rehash(stored, m_settings.password)) {
+        m_store.set_password_hash(u->id, hash_password(password, m_settings.password));
+    }
+    SignIn s;
+    s.user = *u;
+    s.session_token = random_token();
+    s.csrf_token = random_token(24);
+    s.expires_at = in_future(
+        std::chrono::duration_cast<std::chrono::seconds>(m_settings.session_lifetime));
+    m_store.create_session(u->id, sha256_hex(s.session_token), s.csrf_token, s.expires_at);
+    return s;
+}
+
+void AccountService::sign_out(const std::string& session_token) {
+    m_store.delete_session(sha256_hex(session_token));
+}
+
+std::size_t AccountService::sign_out_everywhere(Id user_id) {
+    return m_store.delete_sessions(user_id);
+}
+
+void AccountService::request_password_reset(const std::string& email) {
+    auto u = m_store.user_by_email(email);
+    if (!u) return;
+    mail_link(*u, EmailTokenPurpose::reset_password, "Reset your Impetus password",
+              "Someone (hopefully you) asked to reset the password of your Impetus account. "
+              "Open this link to choose a new one:",
+              "/account/reset");
+}
+
+void AccountService::reset_password(const std::string& link_token,
+                                    const std::string& new_password) {
+    check_password_strength(new_password, "/password", m_settings.min_password_length);
+    auto id =
+        m_store.consume_email_token(EmailTokenPurpose::reset_password, sha256_hex(link_token));
+    if (!id) {
+        throw Error(ErrorKind::invalid_input, "this reset link is not valid any more",
+                    "ask for a new one");
+    }
+    m_store.set_password_hash(*id, hash_password(new_password, m_settings.password));
+    m_store.clear_failed_logins(*id);
+    m_store.delete_sessions(*id);
+    // Whoever reads the mailbox could reset the password, so the address is verified.
+    m_store.set_email_verified(*id);
+}
+
+void AccountService::change_password(Id user_id, const std::string& current,
+                                     const std::string& next) {
+    if (!verify_password(current, m_store.password_hash(user_id))) {
+        throw Error(ErrorKind::invalid_input, "the current password is wrong", "",
+                    {{"/current_password", "is wrong"}});
+    }
+    check_password_strength(next, "/password", m_settings.min_password_length);
+    m_store.set_password_hash(user_id, hash_password(next, m_settings.password));
+    m_store.delete_sessions(user_id);
+}
+
+void AccountService::unlock(const std::string& link_token) {
+    auto id = m_store.consume_email_token(EmailTokenPurpose::unlock, sha256_hex(link_token));
+    if (!id) {
+        throw Error(ErrorKind::invalid_input, "this unlock link is not valid any more",
+                    "wait until the lock ends, or reset the password");
+    }
+    m_store.clear_failed_logins(*id);
+}
+
+IssuedToken AccountService::create_api_token(Id user_id, const std::string& name,
+                                             const std::vector<std::string>& scopes) {
+    FieldErrors errors;
+    if (name.empty() || name.size() > 100) errors.add("/name", "must be 1 to 100 characters");
+    if (scopes.empty()) errors.add("/scopes", "must list read, write or both");
+    for (const auto& s : scopes) {
+        if (s != "read" && s != "write") errors.add("/scopes", "'" + s + "' is not read or write");
+    }
+    errors.throw_if_any("the token cannot be created");
+    IssuedToken t;
+    t.secret = "imp_" + random_token();
+    t.token = m_store.create_api_token(user_id, name, sha256_hex(t.secret), scopes);
+    return t;
+}
+
+Principal AccountService::principal(const User& u) {
+    Principal p;
+    p.user = u;
+    p.memberships = m_store.memberships(u.id);
+    return p;
+}
+
+std::optional<Principal> AccountService::from_session(const std::string& session_token) {
+    if (session_token.empty() || session_token.size() > 200) return std::nullopt;
+    auto s = m_store.session_by_hash(sha256_hex(session_token));
+    if (!s) return std::nullopt;
+    auto u = m_store.user(s->user_id);
+    if (!u || !u->erased_at.empty()) return std::nullopt;
+    Principal p = principal(*u);
+    p.csrf_token = s->csrf_token;
+    return p;
+}
+
+std::optional<Principal> AccountService::from_api_token(const std::string& secret) {
+    if (secret.empty() || secret.size() > 200) return std::nullopt;
+    auto t = m_store.api_token_by_hash(sha256_hex(secret));
+    if (!t) return std::nullopt;
+    auto u = m_store.user(t->user_id);
+    if (!u || !u->erased_at.empty()) return std::nullopt;
+    Principal p = principal(*u);
+    p.via_token = true;
+    p.scopes = t->scopes;
+    return p;
+}
+
+} // namespace impetus::auth
