@@ -640,10 +640,34 @@ BBox SqliteStore::extent(std::optional<Id> workspace_id) {
     return b;
 }
 
+// Every committed write that changes data bumps meta 'generation', in this process or in
+// another one (an import from the command line beside a running server). Reading that row on
+// every call costs a statement preparation; instead one connection keeps two statements and
+// reads the row again only when PRAGMA data_version says that some other connection, this
+// store's writer included, committed since the last look. That check reads SQLite's
+// shared-memory WAL index: no statement to prepare, no B-tree to walk.
 std::uint64_t SqliteStore::data_generation() {
-    auto c = reader();
-    return static_cast<std::uint64_t>(
-        c->query_int("SELECT value FROM meta WHERE key = 'generation'"));
+    std::lock_guard lock(m_generation_mutex);
+    if (!m_watcher) {
+        m_watcher = open_connection(false);
+        m_data_version = std::make_unique<Statement>(m_watcher->prepare("PRAGMA data_version"));
+        m_read_generation = std::make_unique<Statement>(
+            m_watcher->prepare("SELECT value FROM meta WHERE key = 'generation'"));
+    }
+    // Reset before and after: a statement left stepped would hold its read transaction open.
+    m_data_version->reset();
+    const std::int64_t version = m_data_version->step() ? m_data_version->int64(0) : 0;
+    m_data_version->reset();
+    if (version != m_seen_data_version) {
+        // Read after the version: a commit between the two shows as a new version next time.
+        m_read_generation->reset();
+        m_generation = m_read_generation->step()
+                           ? static_cast<std::uint64_t>(m_read_generation->int64(0))
+                           : 0;
+        m_read_generation->reset();
+        m_seen_data_version = version;
+    }
+    return m_generation;
 }
 
 // ---------------------------------------------------------------------------------------------
