@@ -988,15 +988,21 @@ SpacePage SqliteStore::list_spaces(const SpaceQuery& q) {
         radius = nearest_radius(*c, q);
     }
     SpacePage page;
-    if (q.count_total) {
-        // Every match counts: the radius found for a nearest-first page only bounds the rows
-        // whose distance is computed, not what the query matches.
-        page.total = static_cast<std::size_t>(count_matches(*c, q, std::nullopt));
-    }
     run_select(*c, q, radius, true, [&](const Statement& st) {
         page.items.push_back(read_space(st));
         if (q.near) page.distances_m.push_back(st.real(k_space_column_count));
     });
+    if (q.count_total) {
+        if (!radius && page.items.size() < q.limit && (q.offset == 0 || !page.items.empty())) {
+            // A page that is not full holds the last match: in the same snapshot and a total
+            // order, `offset` matches come before it. No second pass of the filters needed.
+            page.total = q.offset + page.items.size();
+        } else {
+            // Every match counts: the radius found for a nearest-first page only bounds the
+            // rows whose distance is computed, not what the query matches.
+            page.total = static_cast<std::size_t>(count_matches(*c, q, std::nullopt));
+        }
+    }
     return page;
 }
 
