@@ -927,7 +927,7 @@ namespace {
 
 std::int64_t count_matches(Connection& c, const SpaceQuery& q, std::optional<double> radius) {
     Where w = build_where(q, radius);
-    auto st = c.prepare("SELECT count(*) FROM space s" + w.sql);
+    auto st = c.prepare_cached("SELECT count(*) FROM space s" + w.sql);
     bind_values(st, 1, w.values);
     st.step();
     return st.int64(0);
@@ -952,7 +952,7 @@ template <typename F> void run_select(Connection& c, const SpaceQuery& q, std::o
     if (q.near) sql += ", " + distance_expr() + " AS distance_m";
     sql += " FROM space s" + w.sql + order_by(q);
     if (paged) sql += " LIMIT ? OFFSET ?";
-    auto st = c.prepare(sql);
+    auto st = c.prepare_cached(sql);
     int i = 1;
     if (q.near) {
         st.bind(1, q.near->center.lon).bind(2, q.near->center.lat);
