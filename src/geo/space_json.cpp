@@ -130,9 +130,61 @@ void append_integer(std::string& out, std::int64_t v) {
     out.append(buf, p);
 }
 
-// Doubles through nlohmann's own formatting (shortest round trip, ".0" on whole numbers,
-// null when not finite).
-void append_double(std::string& out, double v) { out += json(v).dump(); }
+// Doubles as nlohmann's serializer writes them (dump_float: null when not finite, else its own
+// Grisu2 to_chars, shortest round trip with ".0" on whole numbers), without a json value, an
+// output adapter and a string made and freed for every number.
+void append_double(std::string& out, double v) {
+    if (!std::isfinite(v)) {
+        out += "null";
+        return;
+    }
+    char buf[64]; // the size of the serializer's own number buffer
+    char* end = nlohmann::detail::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, end);
+}
+
+// Any JSON value as dump(-1, ' ', false, replace) writes it: members in the object's (sorted)
+// order, no white space.
+void append_json(std::string& out, const json& j) {
+    switch (j.type()) {
+    case json::value_t::object: {
+        out += '{';
+        bool first = true;
+        for (const auto& [k, v] : j.items()) {
+            if (!first) out += ',';
+            first = false;
+            append_string(out, k);
+            out += ':';
+            append_json(out, v);
+        }
+        out += '}';
+        return;
+    }
+    case json::value_t::array: {
+        out += '[';
+        for (std::size_t i = 0; i < j.size(); ++i) {
+            if (i) out += ',';
+            append_json(out, j[i]);
+        }
+        out += ']';
+        return;
+    }
+    case json::value_t::string: append_string(out, j.get_ref<const std::string&>()); return;
+    case json::value_t::boolean: out += j.get<bool>() ? "true" : "false"; return;
+    case json::value_t::number_integer: append_integer(out, j.get<std::int64_t>()); return;
+    case json::value_t::number_unsigned: {
+        char buf[24];
+        auto [p, ec] = std::to_chars(buf, buf + sizeof buf, j.get<std::uint64_t>());
+        out.append(buf, p);
+        return;
+    }
+    case json::value_t::number_float: append_double(out, j.get<double>()); return;
+    case json::value_t::null: out += "null"; return;
+    default: // binary values and the like: never stored, left to nlohmann
+        out += j.dump(-1, ' ', false, json::error_handler_t::replace);
+        return;
+    }
+}
 
 template <typename T> void append_value(std::string& out, const T& v) {
     if constexpr (std::is_same_v<T, bool>) {
@@ -223,7 +275,7 @@ void append_properties(std::string& out, const Space& s, const std::string& work
     key(out, "source");
     append_string(out, f.source);
     key(out, "source_attributes");
-    out += f.source_attributes.dump(-1, ' ', false, json::error_handler_t::replace);
+    append_json(out, f.source_attributes);
     key(out, "source_id");
     append_string(out, f.source_id);
     key(out, "status");

@@ -54,7 +54,7 @@ Handler cached(Services& s, Handler h) {
                           req.header("Accept").value_or("");
         const auto generation = s.store.data_generation();
         if (auto hit = s.cache.get(key, generation)) {
-            return std::move(*hit); // the body is large: a copy here would be a second one
+            return std::move(*hit); // the body stays shared with the cache entry
         }
         Response r = h(ctx);
         if (r.status == 200) {

@@ -29,6 +29,18 @@ Response Response::json(int status, std::string body, std::string content_type) 
     return r;
 }
 
+void Response::share_body() {
+    if (shared_body) return;
+    shared_body = std::make_shared<const std::string>(std::move(body));
+    body.clear();
+}
+
+void Response::unshare_body() {
+    if (!shared_body) return;
+    body = *shared_body;
+    shared_body.reset();
+}
+
 Response Response::text(int status, std::string body, std::string content_type) {
     return json(status, std::move(body), std::move(content_type));
 }

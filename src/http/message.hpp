@@ -4,6 +4,7 @@
 // router and handlers can be tested without sockets.
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,7 +37,19 @@ struct Request {
 struct Response {
     int status = 200;
     Headers headers;
+    // Handlers set `body`. A response kept by the ResponseCache carries its body in
+    // `shared_body` instead, with `body` empty: one immutable buffer for the entry and every
+    // hit, which the server writes to the socket without a copy.
     std::string body;
+    std::shared_ptr<const std::string> shared_body;
+
+    std::size_t body_size() const noexcept {
+        return shared_body ? shared_body->size() : body.size();
+    }
+    // Moves `body` into `shared_body` (no copy of the bytes) unless it is shared already.
+    void share_body();
+    // Back to a plain `body` (a copy): for callers that read or edit `body` itself, as tests do.
+    void unshare_body();
 
     static Response json(int status, std::string body,
                          std::string content_type = "application/json");

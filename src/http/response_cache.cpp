@@ -14,8 +14,8 @@ std::optional<Response> ResponseCache::get(const std::string& key,
 }
 
 void ResponseCache::put(const std::string& key, std::uint64_t generation,
-                        const Response& response) {
-    const std::size_t size = key.size() + response.body.size();
+                        Response& response) {
+    const std::size_t size = key.size() + response.body_size();
     if (size > m_max_bytes / 4) return; // one huge export must not evict everything
     std::unique_lock lock(m_mutex);
     if (generation < m_generation) return; // rendered from older data
@@ -24,6 +24,7 @@ void ResponseCache::put(const std::string& key, std::uint64_t generation,
         m_bytes = 0;
         m_generation = generation;
     }
+    response.share_body();
     if (m_entries.emplace(key, response).second) m_bytes += size;
 }
 

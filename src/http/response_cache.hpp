@@ -1,7 +1,8 @@
 #pragma once
 
 // Rendered GET responses, kept while the store's data generation stays the same. Any write
-// anywhere empties it: simple and always correct.
+// anywhere empties it: simple and always correct. Entries hold their bodies as shared buffers
+// (Response::shared_body): a hit copies the headers and a pointer, never the body.
 
 #include "http/message.hpp"
 
@@ -18,7 +19,8 @@ public:
     explicit ResponseCache(std::size_t max_bytes) : m_max_bytes(max_bytes) {}
 
     std::optional<Response> get(const std::string& key, std::uint64_t generation) const;
-    void put(const std::string& key, std::uint64_t generation, const Response& response);
+    // Shares `response`'s body with the entry (Response::share_body) when it is kept.
+    void put(const std::string& key, std::uint64_t generation, Response& response);
 
 private:
     std::size_t m_max_bytes;

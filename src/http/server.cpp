@@ -20,6 +20,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <chrono>
@@ -116,15 +117,47 @@ Request to_request(bhttp::request<bhttp::string_body>& msg, const std::string& r
     return r;
 }
 
-bhttp::response<bhttp::string_body> to_beast(Response&& r, unsigned version, bool keep_alive,
-                                             bool head) {
-    bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
+// A Beast body (the Body concept) over an immutable string shared with whoever else holds it,
+// the response cache above all: the writer hands the string's bytes to the socket as they are,
+// and the message keeps the string alive until the write is done.
+struct SharedStringBody {
+    using value_type = std::shared_ptr<const std::string>;
+
+    static std::uint64_t size(const value_type& body) { return body ? body->size() : 0; }
+
+    class writer {
+    public:
+        using const_buffers_type = asio::const_buffer;
+
+        template <bool isRequest, class Fields>
+        writer(const bhttp::header<isRequest, Fields>&, const value_type& body) : m_body(body) {}
+
+        void init(beast::error_code& ec) { ec = {}; }
+
+        boost::optional<std::pair<const_buffers_type, bool>> get(beast::error_code& ec) {
+            ec = {};
+            if (!m_body || m_body->empty()) return boost::none;
+            return {{const_buffers_type(m_body->data(), m_body->size()), false}};
+        }
+
+    private:
+        const value_type& m_body;
+    };
+};
+
+using Reply = bhttp::response<SharedStringBody>;
+
+Reply to_beast(Response&& r, unsigned version, bool keep_alive, bool head) {
+    Reply res{static_cast<bhttp::status>(r.status), version};
     res.set(bhttp::field::server, "Impetus");
     for (auto& [k, v] : r.headers) res.set(k, v);
     if (head) {
-        res.content_length(r.body.size());
+        res.content_length(r.body_size());
     } else {
-        res.body() = std::move(r.body);
+        if (r.body_size() > 0) {
+            r.share_body(); // moves a handler's string, copies nothing
+            res.body() = std::move(r.shared_body);
+        }
         res.prepare_payload();
     }
     res.keep_alive(keep_alive);

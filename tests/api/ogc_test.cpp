@@ -146,6 +146,21 @@ TEST_F(OgcApi, ItemsFilterByBoundingBox) {
               ids({"a", "c"}));
 }
 
+TEST_F(OgcApi, CachedPageIsWholeAndHeadGivesItsLength) {
+    // The second GET is answered from the response cache, whose body the server writes as it
+    // is kept; HEAD gets the same length and no body.
+    const std::string target = std::string(k_items) + "?bbox=3.04,50.61,3.07,50.64";
+    auto first = require_status(http.get(target), 200, target);
+    auto second = require_status(http.get(target), 200, target);
+    EXPECT_EQ(second.body, first.body);
+    EXPECT_EQ(first.header("Content-Length"), std::to_string(first.body.size()));
+    EXPECT_EQ(second.header("Content-Length"), std::to_string(first.body.size()));
+    auto head = http.send(HttpRequest{"HEAD", target, {}, {}});
+    EXPECT_EQ(head.status, 200);
+    EXPECT_EQ(head.header("Content-Length"), std::to_string(first.body.size()));
+    EXPECT_TRUE(head.body.empty());
+}
+
 TEST_F(OgcApi, ItemsFilterByDatetime) {
     // The space's availability intersects the asked instant or interval; no dates: always.
     EXPECT_EQ(item_ids("datetime=2024-06-01T12:00:00Z"), ids({"a", "c", "e", "r"}));

@@ -8,6 +8,8 @@
 
 #include <cmath>
 #include <gtest/gtest.h>
+#include <limits>
+#include <random>
 
 namespace impetus::geo {
 namespace {
@@ -294,6 +296,57 @@ TEST(SpaceToJson, PropertiesAndFeature) {
     EXPECT_EQ(feature["properties"]["workspace"], "lille");
     EXPECT_EQ(feature["properties"]["version"], 4);
     EXPECT_FALSE(feature["properties"].contains("geometry"));
+}
+
+TEST(SpaceToJson, FeatureIsByteForByteWhatNlohmannWrites) {
+    // append_space_feature writes numbers and source attributes itself; the reference is the
+    // JSON tree of space_to_json dumped by nlohmann.
+    std::mt19937_64 rng(9457);
+    const double specials[] = {0.0, -0.0, 1.0, 1500.5, 3200, 1e10, 1e-7, 0.1, 123456789.125,
+                               1e21, 5e-324, std::numeric_limits<double>::quiet_NaN(),
+                               std::numeric_limits<double>::infinity()};
+    std::uniform_real_distribution<double> unit(0, 1);
+    std::uniform_int_distribution<int> pick(0, static_cast<int>(std::size(specials)) - 1);
+    auto number = [&]() -> double {
+        switch (rng() % 4) {
+        case 0: return specials[pick(rng)];
+        case 1: return std::round(unit(rng) * 1e6) / 100.0;
+        case 2: return std::ldexp(unit(rng), static_cast<int>(rng() % 200) - 100);
+        default: return unit(rng) * 1e4;
+        }
+    };
+    const json attributes[] = {
+        json::object(),
+        json{{"cadastre", "59000-A811"}},
+        json{{"z", 1}, {"a", -2}, {"m", std::uint64_t{18446744073709551615u}}},
+        json{{"list", {1, 2.5, "x", nullptr, true, false}}, {"nested", {{"k", "caf\u00e9"}}}},
+        json{{"text", "quote \" backslash \\ tab \t control \x01 \xc3\xa9"}},
+        json{{"bad", std::string("\xff\xfe invalid")}},
+    };
+    for (int i = 0; i < 2000; ++i) {
+        Space s;
+        s.id = i + 1;
+        s.workspace_id = 1 + i % 3;
+        s.fields = read_space_fields(i % 2 ? full() : minimal());
+        if (i % 5) s.fields.area_m2 = number();
+        s.fields.area_computed = i % 3 == 0;
+        s.fields.floor_area_m2 = i % 7 ? std::optional<double>(number()) : std::nullopt;
+        s.fields.source_attributes = attributes[i % std::size(attributes)];
+        if (i % 11 == 0) s.fields.source_attributes["x"] = number();
+        s.status = SpaceStatus::available;
+        s.version = i;
+        const std::string slug = i % 2 ? "lille" : "";
+
+        json expected = space_to_json(s);
+        expected.erase("id");
+        expected.erase("geometry");
+        if (!slug.empty()) expected["workspace"] = slug;
+        std::string out;
+        append_space_feature(out, s, slug);
+        const std::string props = out.substr(out.find(",\"properties\":") + 14);
+        ASSERT_EQ(props, expected.dump(-1, ' ', false, json::error_handler_t::replace) + "}")
+            << i;
+    }
 }
 
 } // namespace

@@ -63,10 +63,15 @@ protected:
         space = store->create_space(ws.id, f, SpaceStatus::reported, "test");
     }
 
-    http::Response call(const http::Request& r) const { return app.handle(r); }
+    // The response with its body in `body`, also when it comes from the response cache.
+    http::Response call(const http::Request& r) const {
+        http::Response response = app.handle(r);
+        response.unshare_body();
+        return response;
+    }
 
     http::Response get(const std::string& target, http::Headers headers = {}) const {
-        return app.handle(make_request("GET", target, {}, std::move(headers)));
+        return call(make_request("GET", target, {}, std::move(headers)));
     }
 
     // A request with a body and its Content-Type.
@@ -75,7 +80,7 @@ protected:
                         const std::string& content_type = "application/json",
                         http::Headers headers = {}) const {
         headers["Content-Type"] = content_type;
-        return app.handle(make_request(method, target, body, std::move(headers)));
+        return call(make_request(method, target, body, std::move(headers)));
     }
 
     static nlohmann::json body_of(const http::Response& r) {

@@ -529,7 +529,7 @@ protected:
             }
         }
 
-        http::Response r = app.handle(request);
+        http::Response r = call(request);
         EXPECT_EQ(r.status, expected_status) << r.body;
         const auto& responses = (*o.op)["responses"];
         const std::string code = std::to_string(r.status);

@@ -67,6 +67,25 @@ TEST_F(AdminTest, DataGenerationGrowsOnEveryWriteAndNotOnReads) {
     EXPECT_EQ(store->data_generation(), g);
 }
 
+TEST_F(AdminTest, DataGenerationSeesWritesFromAnotherConnection) {
+    // Another process writing the same file (an import beside a running server), played by a
+    // second store: each of its writes shows in this store's generation at once.
+    auto g = store->data_generation();
+    EXPECT_EQ(store->data_generation(), g);
+    auto other = test::open_store_at(db_path());
+    other->create_space(ws.id, test::make_fields("Elsewhere"), SpaceStatus::reported, "test");
+    auto after = store->data_generation();
+    EXPECT_GT(after, g);
+    EXPECT_EQ(store->data_generation(), after);
+    other->create_organisation(ws.id, test::make_organisation("Ville"));
+    EXPECT_GT(store->data_generation(), after);
+    // And this store's own writes as well, after the other's.
+    after = store->data_generation();
+    add("Here");
+    EXPECT_GT(store->data_generation(), after);
+    EXPECT_EQ(other->data_generation(), store->data_generation());
+}
+
 TEST_F(AdminTest, BackupIsAReadableCopy) {
     auto org = store->create_organisation(ws.id, test::make_organisation("Ville"));
     auto a = add("Halle", square(3.06, 50.63, 0.001));

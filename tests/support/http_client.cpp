@@ -106,6 +106,7 @@ HttpResponse HttpClient::send(const HttpRequest& request) const {
     beast::flat_buffer buffer;
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(boost::none);
+    parser.skip(request.method == "HEAD"); // a Content-Length but no body (RFC 9110 9.3.2)
     beast::error_code connect_ec, write_ec, read_ec;
     asio::co_spawn(
         ioc,

@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include <utility>
+
 namespace impetus::sqlite {
 
 void throw_sqlite(sqlite3* db, int rc, std::string_view what) {
@@ -42,6 +44,7 @@ Connection::Connection(const std::string& path, int flags, int busy_timeout_ms) 
 }
 
 Connection::~Connection() {
+    for (auto& [sql, c] : m_cached) sqlite3_finalize(c.stmt);
     if (m_db) {
         sqlite3_close_v2(m_db);
     }
@@ -58,6 +61,20 @@ void Connection::exec(const std::string& sql) {
 }
 
 Statement Connection::prepare(std::string_view sql) { return Statement(m_db, sql); }
+
+Statement Connection::prepare_cached(std::string_view sql) {
+    constexpr std::size_t k_max_cached = 64; // query shapes; past that, prepare as usual
+    std::string key(sql);
+    auto it = m_cached.find(key);
+    if (it == m_cached.end()) {
+        if (m_cached.size() >= k_max_cached) return prepare(sql);
+        Statement fresh(m_db, sql);
+        it = m_cached.emplace(std::move(key), Cached{std::exchange(fresh.m_stmt, nullptr)}).first;
+    }
+    if (it->second.in_use) return prepare(sql);
+    it->second.in_use = true;
+    return Statement(m_db, it->second.stmt, &it->second.in_use);
+}
 
 std::int64_t Connection::last_insert_rowid() const { return sqlite3_last_insert_rowid(m_db); }
 
@@ -77,12 +94,18 @@ Statement::Statement(sqlite3* db, std::string_view sql) : m_db(db) {
 }
 
 Statement::~Statement() {
-    if (m_stmt) {
+    if (!m_stmt) return;
+    if (m_in_use) {
+        sqlite3_reset(m_stmt);
+        sqlite3_clear_bindings(m_stmt);
+        *m_in_use = false;
+    } else {
         sqlite3_finalize(m_stmt);
     }
 }
 
-Statement::Statement(Statement&& o) noexcept : m_db(o.m_db), m_stmt(o.m_stmt) {
+Statement::Statement(Statement&& o) noexcept
+    : m_db(o.m_db), m_stmt(o.m_stmt), m_in_use(o.m_in_use) {
     o.m_stmt = nullptr;
 }
 
@@ -175,11 +198,13 @@ void WriteTransaction::commit() {
     m_done = true;
 }
 
-ReadTransaction::ReadTransaction(Connection& c) : m_conn(c) { m_conn.exec("BEGIN"); }
+ReadTransaction::ReadTransaction(Connection& c) : m_conn(c) {
+    m_conn.prepare_cached("BEGIN").run();
+}
 
 ReadTransaction::~ReadTransaction() {
     try {
-        m_conn.exec("COMMIT");
+        m_conn.prepare_cached("COMMIT").run();
     } catch (...) {
         // Read-only: nothing to lose.
     }

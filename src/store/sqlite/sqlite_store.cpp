@@ -594,10 +594,34 @@ BBox SqliteStore::extent(std::optional<Id> workspace_id) {
     return b;
 }
 
+// Every committed write that changes data bumps meta 'generation', in this process or in
+// another one (an import from the command line beside a running server). Reading that row on
+// every call costs a statement preparation; instead one connection keeps two statements and
+// reads the row again only when PRAGMA data_version says that some other connection, this
+// store's writer included, committed since the last look. That check reads SQLite's
+// shared-memory WAL index: no statement to prepare, no B-tree to walk.
 std::uint64_t SqliteStore::data_generation() {
-    auto c = reader();
-    return static_cast<std::uint64_t>(
-        c->query_int("SELECT value FROM meta WHERE key = 'generation'"));
+    std::lock_guard lock(m_generation_mutex);
+    if (!m_watcher) {
+        m_watcher = open_connection(false);
+        m_data_version = std::make_unique<Statement>(m_watcher->prepare("PRAGMA data_version"));
+        m_read_generation = std::make_unique<Statement>(
+            m_watcher->prepare("SELECT value FROM meta WHERE key = 'generation'"));
+    }
+    // Reset before and after: a statement left stepped would hold its read transaction open.
+    m_data_version->reset();
+    const std::int64_t version = m_data_version->step() ? m_data_version->int64(0) : 0;
+    m_data_version->reset();
+    if (version != m_seen_data_version) {
+        // Read after the version: a commit between the two shows as a new version next time.
+        m_read_generation->reset();
+        m_generation = m_read_generation->step()
+                           ? static_cast<std::uint64_t>(m_read_generation->int64(0))
+                           : 0;
+        m_read_generation->reset();
+        m_seen_data_version = version;
+    }
+    return m_generation;
 }
 
 // The space as the audit log records it.
@@ -887,7 +911,7 @@ namespace {
 
 std::int64_t count_matches(Connection& c, const SpaceQuery& q, std::optional<double> radius) {
     Where w = build_where(q, radius);
-    auto st = c.prepare("SELECT count(*) FROM space s" + w.sql);
+    auto st = c.prepare_cached("SELECT count(*) FROM space s" + w.sql);
     bind_values(st, 1, w.values);
     st.step();
     return st.int64(0);
@@ -912,7 +936,7 @@ template <typename F> void run_select(Connection& c, const SpaceQuery& q, std::o
     if (q.near) sql += ", " + distance_expr() + " AS distance_m";
     sql += " FROM space s" + w.sql + order_by(q);
     if (paged) sql += " LIMIT ? OFFSET ?";
-    auto st = c.prepare(sql);
+    auto st = c.prepare_cached(sql);
     int i = 1;
     if (q.near) {
         st.bind(1, q.near->center.lon).bind(2, q.near->center.lat);
@@ -948,15 +972,21 @@ SpacePage SqliteStore::list_spaces(const SpaceQuery& q) {
         radius = nearest_radius(*c, q);
     }
     SpacePage page;
-    if (q.count_total) {
-        // Every match counts: the radius found for a nearest-first page only bounds the rows
-        // whose distance is computed, not what the query matches.
-        page.total = static_cast<std::size_t>(count_matches(*c, q, std::nullopt));
-    }
     run_select(*c, q, radius, true, [&](const Statement& st) {
         page.items.push_back(read_space(st));
         if (q.near) page.distances_m.push_back(st.real(k_space_column_count));
     });
+    if (q.count_total) {
+        if (!radius && page.items.size() < q.limit && (q.offset == 0 || !page.items.empty())) {
+            // A page that is not full holds the last match: in the same snapshot and a total
+            // order, `offset` matches come before it. No second pass of the filters needed.
+            page.total = q.offset + page.items.size();
+        } else {
+            // Every match counts: the radius found for a nearest-first page only bounds the
+            // rows whose distance is computed, not what the query matches.
+            page.total = static_cast<std::size_t>(count_matches(*c, q, std::nullopt));
+        }
+    }
     return page;
 }
 

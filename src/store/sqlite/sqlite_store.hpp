@@ -6,6 +6,8 @@
 #include "store/sqlite/sqlite_db.hpp"
 #include "store/store.hpp"
 
+#include <cstdint>
+#include <memory>
 #include <mutex>
 #include <type_traits>
 #include <vector>
@@ -108,6 +110,15 @@ private:
     std::unique_ptr<Connection> m_writer;
     std::mutex m_pool_mutex;
     std::vector<std::unique_ptr<Connection>> m_idle;
+
+    // data_generation(), asked on every cached request: a reader connection of its own with
+    // two statements prepared once (declared after it, so finalized before it closes).
+    std::mutex m_generation_mutex;
+    std::unique_ptr<Connection> m_watcher;
+    std::unique_ptr<Statement> m_data_version;   // PRAGMA data_version
+    std::unique_ptr<Statement> m_read_generation; // meta 'generation'
+    std::int64_t m_seen_data_version = -1;
+    std::uint64_t m_generation = 0;
 };
 
 // A reader connection from the pool, returned to it when the lease ends.
