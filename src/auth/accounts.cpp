@@ -53,7 +53,8 @@ AccountService::AccountService(Store& store, AuthSettings settings)
     : m_store(store), m_settings(std::move(settings)) {}
 
 User AccountService::register_user(const std::string& email_in, const std::string& password,
-                                   const std::string& display_name) {
+                                   const std::string& display_name,
+                                   const std::string& link_base) {
     const std::string email = lower(email_in);
     FieldErrors errors;
     if (!plausible_email(email)) errors.add("/email", "is not an e-mail address");
@@ -65,7 +66,7 @@ User AccountService::register_user(const std::string& email_in, const std::strin
     mail_link(u, EmailTokenPurpose::verify_email, "Confirm your e-mail address for Impetus",
               "Someone (hopefully you) created an Impetus account with this address. Open this "
               "link to confirm it:",
-              "/account/verify");
+              "/account/verify", link_base);
     return u;
 }
 
@@ -92,24 +93,28 @@ void AccountService::verify_email(const std::string& link_token) {
     m_store.set_email_verified(*id);
 }
 
-void AccountService::resend_verification(Id user_id) {
+void AccountService::resend_verification(Id user_id, const std::string& link_base) {
     auto u = m_store.user(user_id);
     if (!u || !u->erased_at.empty() || !u->email_verified_at.empty()) return;
     mail_link(*u, EmailTokenPurpose::verify_email, "Confirm your e-mail address for Impetus",
-              "Open this link to confirm your e-mail address:", "/account/verify");
+              "Open this link to confirm your e-mail address:", "/account/verify", link_base);
 }
 
 void AccountService::mail_link(const User& u, EmailTokenPurpose purpose,
                                const std::string& subject, const std::string& intro,
-                               const std::string& path) {
+                               const std::string& path, const std::string& link_base) {
     const std::string token = random_token();
     m_store.create_email_token(
         u.id, purpose, sha256_hex(token),
         in_future(std::chrono::duration_cast<std::chrono::seconds>(m_settings.link_lifetime)));
     const std::string hours = std::to_string(m_settings.link_lifetime.count());
+    std::string base = !m_settings.public_url.empty() ? m_settings.public_url
+                       : !link_base.empty()           ? link_base
+                                                      : std::string("http://localhost");
+    while (!base.empty() && base.back() == '/') base.pop_back();
     m_store.enqueue_mail(u.email, subject,
                          "Hello" + (u.display_name.empty() ? "" : " " + u.display_name) + ",\n\n" +
-                             intro + "\n\n" + m_settings.public_url + path + "?token=" + token +
+                             intro + "\n\n" + base + path + "?token=" + token +
                              "\n\nThe link works once, for " + hours +
                              " hours. If you did not ask for it, ignore this message.\n\n-- "
                              "Impetus\n");
@@ -130,7 +135,7 @@ void AccountService::count_address_failure(const std::string& address) {
 }
 
 SignIn AccountService::sign_in(const std::string& email, const std::string& password,
-                               const std::string& address) {
+                               const std::string& address, const std::string& link_base) {
     if (address_blocked(address)) {
         throw Error(ErrorKind::rate_limited, "too many failed sign-ins from this address",
                     "wait a few minutes, then try again");
@@ -160,7 +165,7 @@ SignIn AccountService::sign_in(const std::string& email, const std::string& pass
                 mail_link(*u, EmailTokenPurpose::unlock, "Your Impetus account is locked",
                           "Your account was locked after several failed sign-ins. If it was "
                           "you, open this link to unlock it now:",
-                          "/account/unlock");
+                          "/account/unlock", link_base);
             }
         }
         throw Error(ErrorKind::unauthenticated, k_bad_credentials,
@@ -188,13 +193,14 @@ std::size_t AccountService::sign_out_everywhere(Id user_id) {
     return m_store.delete_sessions(user_id);
 }
 
-void AccountService::request_password_reset(const std::string& email) {
+void AccountService::request_password_reset(const std::string& email,
+                                            const std::string& link_base) {
     auto u = m_store.user_by_email(email);
     if (!u) return;
     mail_link(*u, EmailTokenPurpose::reset_password, "Reset your Impetus password",
               "Someone (hopefully you) asked to reset the password of your Impetus account. "
               "Open this link to choose a new one:",
-              "/account/reset");
+              "/account/reset", link_base);
 }
 
 void AccountService::reset_password(const std::string& link_token,

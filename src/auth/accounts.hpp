@@ -28,7 +28,9 @@ struct AuthSettings {
     int max_attempts_per_address = 20;         // failed sign-ins per address and window
     std::chrono::minutes address_window{15};
     std::chrono::hours link_lifetime{24};      // e-mail links
-    std::string public_url = "http://127.0.0.1:8080"; // for the links in e-mails
+    // The address in e-mail links; empty: the `link_base` each call passes (the address the
+    // request came to).
+    std::string public_url;
 };
 
 // Who is asking, once a session cookie or an API token has been checked.
@@ -63,22 +65,22 @@ public:
 
     // Self-registration: the account starts unverified; a verification link is mailed.
     User register_user(const std::string& email, const std::string& password,
-                       const std::string& display_name);
+                       const std::string& display_name, const std::string& link_base = {});
     // For administrators and scripts (impetus user create): verified from the start.
     User create_user(const std::string& email, const std::string& password,
                      const std::string& display_name, bool instance_admin);
     void verify_email(const std::string& link_token);
-    void resend_verification(Id user_id);
+    void resend_verification(Id user_id, const std::string& link_base = {});
 
     // Error(unauthenticated) for a wrong e-mail or password (the same message for both),
     // Error(rate_limited) for a locked account or too many attempts from `address`.
     SignIn sign_in(const std::string& email, const std::string& password,
-                   const std::string& address);
+                   const std::string& address, const std::string& link_base = {});
     void sign_out(const std::string& session_token);
     std::size_t sign_out_everywhere(Id user_id);
 
     // Always succeeds from the caller's view (no hint whether the address has an account).
-    void request_password_reset(const std::string& email);
+    void request_password_reset(const std::string& email, const std::string& link_base = {});
     // Sets the password and ends every session of the account.
     void reset_password(const std::string& link_token, const std::string& new_password);
     void change_password(Id user_id, const std::string& current, const std::string& next);
@@ -92,7 +94,8 @@ public:
 
 private:
     void mail_link(const User& u, EmailTokenPurpose purpose, const std::string& subject,
-                   const std::string& intro, const std::string& path);
+                   const std::string& intro, const std::string& path,
+                   const std::string& link_base);
     bool address_blocked(const std::string& address);
     void count_address_failure(const std::string& address);
     Principal principal(const User& u);

@@ -72,6 +72,16 @@ void ServeCommand::setup(CLI::App& parent) {
                       "Largest extract accepted as an upload, in MiB")
         ->default_val(512)
         ->check(CLI::Range(1, 16384));
+    m_app->add_option("--public-url", m_public_url,
+                      "The address people use to reach this server, for links in e-mails "
+                      "(https:// also marks the session cookie Secure; default: the listen "
+                      "address)");
+    m_app->add_option("--smtp-url", m_smtp_url,
+                      "SMTP server for account e-mails, smtp://HOST:PORT or smtps://HOST:PORT "
+                      "(default: none; e-mails wait in the outbox)")
+        ->envname("IMPETUS_SMTP_URL");
+    m_app->add_option("--mail-from", m_mail_from, "Sender of account e-mails")
+        ->default_val("Impetus <noreply@localhost>");
     m_app->add_option("--discovery-weights", m_weights,
                       "Discovery score weights (JSON; default: the built-in values documented "
                       "in config/discovery-weights.json)");
@@ -99,6 +109,10 @@ int ServeCommand::run() {
                                                   : fs::absolute(m_upload_dir);
     app_options.max_upload_body = m_max_upload_mb << 20;
     remove_stale_uploads(app_options.upload_dir);
+    app_options.smtp.url = m_smtp_url;
+    app_options.smtp.from = m_mail_from;
+    // Empty: links in e-mails use the address each request came to.
+    app_options.auth.public_url = m_public_url;
     http::App app(*store, app_options);
     http::ServerOptions so;
     so.host = host;

@@ -25,6 +25,9 @@ private:
     std::string m_upload_dir;
     std::size_t m_max_upload_mb = 512;
     std::string m_weights;
+    std::string m_public_url;
+    std::string m_smtp_url;
+    std::string m_mail_from = "Impetus <noreply@localhost>";
 };
 
 class ImportCommand final : public Command {

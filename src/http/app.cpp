@@ -2,6 +2,8 @@
 
 #include "core/error.hpp"
 #include "http/jobs.hpp"
+#include "http/outbox.hpp"
+#include "store/actor.hpp"
 #include "http/problem.hpp"
 #include "http/routes.hpp"
 
@@ -15,9 +17,16 @@ App::App(Store& store, AppOptions options)
       // Jobs a stopped server left behind will never finish: say so before new ones start.
       m_jobs((m_store.fail_interrupted_jobs(),
               std::make_unique<JobRunner>(m_store, m_options.discovery_weights))),
-      m_services(std::make_unique<Services>(Services{m_store, m_options, *m_cache, *m_jobs})) {
+      m_accounts(std::make_unique<auth::AccountService>(m_store, m_options.auth)),
+      m_outbox(std::make_unique<OutboxSender>(
+          m_store, mail::mail_enabled(m_options.smtp)
+                       ? std::make_unique<mail::SmtpSender>(m_options.smtp)
+                       : nullptr)),
+      m_services(std::make_unique<Services>(
+          Services{m_store, m_options, *m_cache, *m_jobs, *m_accounts, *m_outbox})) {
     add_api_v1_routes(m_router, *m_services);
     add_job_routes(m_router, *m_services);
+    add_auth_routes(m_router, *m_services);
     add_ogc_routes(m_router, *m_services);
     add_openapi_routes(m_router, *m_services);
     m_router.set_fallback(static_files_handler(*m_services));
@@ -26,6 +35,19 @@ App::App(Store& store, AppOptions options)
 App::~App() = default;
 
 Response App::handle(const Request& request) const {
+    // The audit log's actor for whatever this request changes.
+    Actor actor{std::nullopt, "anonymous", request.remote_address};
+    if (request.headers.contains("Cookie") || request.headers.contains("Authorization")) {
+        try {
+            if (auto p = principal_of(*m_services, request)) {
+                actor.user_id = p->user.id;
+                actor.label = p->user.email;
+            }
+        } catch (const std::exception&) {
+            // a malformed credential is the route's to refuse
+        }
+    }
+    ActorScope scope(std::move(actor));
     Response r = m_router.dispatch(request);
     if (!r.headers.contains("Cache-Control")) {
         r.headers["Cache-Control"] = "no-cache";

@@ -3,7 +3,9 @@
 // The web application: every route of the REST API, the OGC API, the OpenAPI document and the
 // static user interface, over one store. Transport-free: Server feeds it Requests.
 
+#include "auth/accounts.hpp"
 #include "http/message.hpp"
+#include "mail/mail.hpp"
 #include "http/router.hpp"
 #include "store/store.hpp"
 
@@ -25,10 +27,15 @@ struct AppOptions {
     std::filesystem::path upload_dir;
     std::string discovery_weights;
     std::string title = "Impetus";
+    // Accounts (public_url goes into e-mail links and decides the Secure cookie flag) and the
+    // SMTP server the mail outbox is delivered through (empty url: mail stays in the outbox).
+    auth::AuthSettings auth;
+    mail::SmtpSettings smtp;
 };
 
 class ResponseCache;
 class JobRunner;
+class OutboxSender;
 struct Services;
 
 class App {
@@ -46,6 +53,8 @@ private:
     AppOptions m_options;
     std::unique_ptr<ResponseCache> m_cache;
     std::unique_ptr<JobRunner> m_jobs;
+    std::unique_ptr<auth::AccountService> m_accounts;
+    std::unique_ptr<OutboxSender> m_outbox;
     std::unique_ptr<Services> m_services; // handlers keep references to it
     Router m_router;
 };

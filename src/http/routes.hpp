@@ -5,6 +5,7 @@
 #include "core/model.hpp"
 #include "http/app.hpp"
 #include "http/jobs.hpp"
+#include "http/outbox.hpp"
 #include "http/response_cache.hpp"
 
 #include <nlohmann/json.hpp>
@@ -16,10 +17,13 @@ struct Services {
     const AppOptions& options;
     ResponseCache& cache;
     JobRunner& jobs;
+    auth::AccountService& accounts;
+    OutboxSender& outbox;
 };
 
 void add_api_v1_routes(Router& router, Services& s);
 void add_job_routes(Router& router, Services& s);
+void add_auth_routes(Router& router, Services& s);
 void add_ogc_routes(Router& router, Services& s);
 void add_openapi_routes(Router& router, Services& s);
 Handler static_files_handler(Services& s);
@@ -32,6 +36,12 @@ nlohmann::json read_json_body(const Request& req);
 Workspace require_workspace(Store& store, const std::string& slug);
 // A path id: anything but a positive integer is simply not found.
 Id path_id(const std::string& text, const char* what);
+// Who sent the request: the session of the impetus_session cookie, or the personal API token
+// of an "Authorization: Bearer" header; nullopt for anonymous requests and unknown secrets.
+std::optional<auth::Principal> principal_of(Services& s, const Request& req);
+// The same, or Error(unauthenticated). Cookie-authenticated writes must carry the session's
+// CSRF token in X-CSRF-Token (Error(forbidden) otherwise); read-only tokens cannot write.
+auth::Principal require_principal(Services& s, const Request& req);
 Response json_response(int status, const nlohmann::json& j,
                        const std::string& content_type = "application/json");
 // An entity tag for a version number, and the version an If-Match header asks for.

@@ -39,10 +39,18 @@ inline std::unique_ptr<Store> open_test_store(const std::filesystem::path& file)
 }
 
 // One workspace, "lille", with an organisation and a space in it.
+// Application options for tests: Argon2id with small parameters, so that signing in is quick
+// (the production default costs 64 MiB and about a tenth of a second per hash).
+inline http::AppOptions fast_app_options() {
+    http::AppOptions o;
+    o.auth.password = auth::PasswordParams{1024, 1, 1};
+    return o;
+}
+
 class AppTest : public ::testing::Test {
 protected:
     AppTest()
-        : store(open_test_store(dir / "impetus.db")), app(*store, http::AppOptions{}) {
+        : store(open_test_store(dir / "impetus.db")), app(*store, fast_app_options()) {
         Workspace w;
         w.slug = "lille";
         w.name = "Lille";

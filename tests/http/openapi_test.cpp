@@ -14,6 +14,7 @@
 #include <thread>
 #include <functional>
 #include <map>
+#include <regex>
 #include <set>
 
 namespace impetus::test {
@@ -260,7 +261,7 @@ TEST_F(OpenApiTest, IsStructurallyValidOpenApi30) {
     for (const auto& t : d.value("tags", json::array())) tags.insert(t["name"].get<std::string>());
     const std::set<std::string> expected_tags{"Workspaces", "Organisations", "Spaces",
                                               "Imports and exports", "Discovery",
-                                              "OGC API Features", "Service"};
+                                              "OGC API Features", "Service", "Accounts"};
     EXPECT_EQ(tags, expected_tags);
 
     std::set<std::string> ids;
@@ -854,6 +855,106 @@ TEST_F(ResponsesTest, EveryOperationAnswersAsDocumented) {
     exchange("startDiscovery",
              make_request("POST", lille + "/discoveries", town, {{"Content-Type", "text/plain"}}),
              415);
+
+    // accounts: sign-up, the e-mailed link, a session with its CSRF token, tokens, erasure
+    const json ana{{"email", "ana@example.org"},
+                   {"password", "a long passphrase"},
+                   {"display_name", "Ana"}};
+    exchange("register", json_request("POST", "/api/v1/auth/register", ana), 201);
+    exchange("register", json_request("POST", "/api/v1/auth/register", ana), 409);
+    exchange("register",
+             json_request("POST", "/api/v1/auth/register",
+                          {{"email", "x@example.org"}, {"password", "short"}}),
+             400);
+    auto link = [&](const std::string& path) {
+        std::smatch m;
+        std::string found;
+        for (const auto& mail : store->pending_mail(100)) {
+            const std::regex re(path + "\\?token=([A-Za-z0-9_-]+)");
+            if (std::regex_search(mail.text, m, re)) found = m[1];
+        }
+        return found;
+    };
+    exchange("verifyEmail",
+             json_request("POST", "/api/v1/auth/verify-email", {{"token", "nope"}}), 400);
+    exchange("verifyEmail",
+             json_request("POST", "/api/v1/auth/verify-email",
+                          {{"token", link("/account/verify")}}),
+             204);
+    exchange("login",
+             json_request("POST", "/api/v1/auth/login",
+                          {{"email", "ana@example.org"}, {"password", "wrong password"}}),
+             401);
+    r = exchange("login",
+                 json_request("POST", "/api/v1/auth/login",
+                              {{"email", "ana@example.org"}, {"password", "a long passphrase"}}),
+                 200);
+    const std::string cookie = r.headers["Set-Cookie"].substr(0, r.headers["Set-Cookie"].find(';'));
+    const std::string csrf = body_of(r)["csrf_token"];
+    const http::Headers session{{"Cookie", cookie}};
+    const http::Headers writing{{"Cookie", cookie}, {"X-CSRF-Token", csrf}};
+    exchange("getMe", make_request("GET", "/api/v1/me", {}, session), 200);
+    exchange("getMe", make_request("GET", "/api/v1/me"), 401);
+    exchange("createToken",
+             json_request("POST", "/api/v1/me/tokens", {{"name", "QGIS"}, {"scopes", {"read"}}},
+                          "application/json", session),
+             403);
+    r = exchange("createToken",
+                 json_request("POST", "/api/v1/me/tokens",
+                              {{"name", "QGIS"}, {"scopes", {"read"}}}, "application/json",
+                              writing),
+                 201);
+    const std::string token_path = "/api/v1/me/tokens/" + std::to_string(body_of(r)["id"].get<Id>());
+    exchange("createToken",
+             json_request("POST", "/api/v1/me/tokens", {{"name", "x"}, {"scopes", {"all"}}},
+                          "application/json", writing),
+             400);
+    exchange("listTokens", make_request("GET", "/api/v1/me/tokens", {}, session), 200);
+    exchange("revokeToken", make_request("DELETE", token_path, {}, writing), 204);
+    exchange("revokeToken", make_request("DELETE", token_path, {}, writing), 404);
+    exchange("exportMyData", make_request("GET", "/api/v1/me/export", {}, session), 200);
+    exchange("changePassword",
+             json_request("POST", "/api/v1/me/password",
+                          {{"current_password", "not it"}, {"password", "another passphrase"}},
+                          "application/json", writing),
+             400);
+    exchange("resendVerification", make_request("POST", "/api/v1/me/verification", {}, writing),
+             202);
+    exchange("requestPasswordReset",
+             json_request("POST", "/api/v1/auth/password-reset", {{"email", "ana@example.org"}}),
+             202);
+    exchange("confirmPasswordReset",
+             json_request("POST", "/api/v1/auth/password-reset/confirm",
+                          {{"token", "nope"}, {"password", "another passphrase"}}),
+             400);
+    exchange("unlockAccount", json_request("POST", "/api/v1/auth/unlock", {{"token", "nope"}}),
+             400);
+    exchange("logout", make_request("POST", "/api/v1/auth/logout"), 401);
+    exchange("logout", make_request("POST", "/api/v1/auth/logout", {}, writing), 204);
+    r = exchange("login",
+                 json_request("POST", "/api/v1/auth/login",
+                              {{"email", "ana@example.org"}, {"password", "a long passphrase"}}),
+                 200);
+    const http::Headers again{
+        {"Cookie", r.headers["Set-Cookie"].substr(0, r.headers["Set-Cookie"].find(';'))},
+        {"X-CSRF-Token", body_of(r)["csrf_token"].get<std::string>()}};
+    exchange("eraseMe",
+             json_request("POST", "/api/v1/me/erase", {{"password", "wrong"}}, "application/json",
+                          again),
+             400);
+    exchange("logoutEverywhere", make_request("POST", "/api/v1/auth/logout-everywhere", {}, again),
+             204);
+    r = exchange("login",
+                 json_request("POST", "/api/v1/auth/login",
+                              {{"email", "ana@example.org"}, {"password", "a long passphrase"}}),
+                 200);
+    const http::Headers last{
+        {"Cookie", r.headers["Set-Cookie"].substr(0, r.headers["Set-Cookie"].find(';'))},
+        {"X-CSRF-Token", body_of(r)["csrf_token"].get<std::string>()}};
+    exchange("eraseMe",
+             json_request("POST", "/api/v1/me/erase", {{"password", "a long passphrase"}},
+                          "application/json", last),
+             204);
 
     for (const auto& [id, o] : operations_by_id()) {
         EXPECT_TRUE(covered.contains(id)) << id << " was not exercised";

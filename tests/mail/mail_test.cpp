@@ -6,6 +6,7 @@
 #include "mail/mail.hpp"
 #include "support/errors.hpp"
 #include "support/run_command.hpp"
+#include "support/smtp_sink.hpp"
 
 #include <arpa/inet.h>
 #include <atomic>
@@ -497,79 +498,35 @@ TEST(SmtpSender, InvalidMessageIsRejectedBeforeConnecting) {
     EXPECT_EQ(catch_error([&] { sender.send(msg); }).kind(), ErrorKind::invalid_input);
 }
 
-// A Python interpreter that has aiosmtpd: $IMPETUS_PYTHON, python3 on PATH (which may be a
-// virtual environment without Debian's packages), then Debian's own.
-std::string python_with_aiosmtpd() {
-    Strings candidates;
-    if (const char* env = std::getenv("IMPETUS_PYTHON")) {
-        candidates.emplace_back(env);
-    }
-    candidates.insert(candidates.end(), {"python3", "/usr/bin/python3"});
-    for (const auto& python : candidates) {
-        if (test::run_command({python, "-c", "import aiosmtpd"}).exit_code == 0) {
-            return python;
-        }
-    }
-    return {};
-}
-
 // tests/support/smtp_sink.py in the background, writing what it receives to a temporary folder.
 class SmtpDelivery : public ::testing::Test {
   protected:
     void SetUp() override {
-        std::string python = python_with_aiosmtpd();
+        const std::string python = test::python_with_aiosmtpd();
         if (python.empty()) {
             if (std::getenv("CI")) {
                 FAIL() << "python3 with aiosmtpd (python3-aiosmtpd) is required in CI";
             }
             GTEST_SKIP() << "python3 with aiosmtpd (python3-aiosmtpd) is not installed";
         }
-        std::string command = "exec '" + python + "' '" + IMPETUS_SOURCE_DIR +
-                              "/tests/support/smtp_sink.py' '" + m_dir.path() + "' --lifetime 300";
-        m_sink = ::popen(command.c_str(), "r");
-        ASSERT_NE(m_sink, nullptr);
-        char line[64] = {};
-        ASSERT_NE(std::fgets(line, sizeof line, m_sink), nullptr) << "the SMTP sink did not start";
-        ASSERT_EQ(std::sscanf(line, "%d %d", &m_port, &m_pid), 2) << line;
+        m_sink.emplace(python);
     }
 
-    void TearDown() override {
-        if (m_pid > 0) {
-            ::kill(m_pid, SIGTERM);
-        }
-        if (m_sink) {
-            ::pclose(m_sink);
-        }
-    }
-
-    SmtpSettings sink_settings() const {
-        return settings("smtp://127.0.0.1:" + std::to_string(m_port));
-    }
+    SmtpSettings sink_settings() const { return settings(m_sink->url()); }
 
     // The sink's record of the n-th message received (from 1).
     nlohmann::json received(int n) const {
-        char name[16];
-        std::snprintf(name, sizeof name, "%04d.json", n);
-        std::string path = m_dir.file(name);
-        if (!std::filesystem::exists(path)) {
+        nlohmann::json j = m_sink->received(n);
+        if (j.is_null()) {
             ADD_FAILURE() << "no message " << n << " at the sink";
             return nlohmann::json::object();
         }
-        return nlohmann::json::parse(test::read_file(path));
+        return j;
     }
 
-    std::size_t received_count() const {
-        std::size_t n = 0;
-        for (const auto& entry : std::filesystem::directory_iterator(m_dir.path())) {
-            n += entry.path().extension() == ".json";
-        }
-        return n;
-    }
+    std::size_t received_count() const { return m_sink->received_count(); }
 
-    test::TempDir m_dir;
-    FILE* m_sink = nullptr;
-    int m_port = 0;
-    int m_pid = 0;
+    std::optional<test::SmtpSink> m_sink;
 };
 
 // Line breaks as LF, for comparing bodies decoded by Python's email package.

@@ -21,7 +21,12 @@
 namespace impetus::test {
 
 struct TestServerOptions {
-    http::AppOptions app;
+    // Argon2id with small parameters, so that signing in is quick in tests.
+    http::AppOptions app = [] {
+        http::AppOptions o;
+        o.auth.password = auth::PasswordParams{1024, 1, 1};
+        return o;
+    }();
     // host and port are always 127.0.0.1 and 0; the rest (threads, timeouts) is passed on.
     http::ServerOptions server = [] {
         http::ServerOptions o;
