@@ -23,8 +23,7 @@
 # (the impetus program that loads the data; default: this build's).
 #
 # The loaded database is kept in $WORK and reused while make_spaces.py, COUNT and TARGET are
-# the same: the import of 100,000 spaces is slow (quadratic in the committed store, see
-# docs/benchmarks.md).
+# the same: loading 100,000 spaces takes about a minute.
 #
 # It installs wrk and nginx-light with apt-get only when they are missing, never touches the
 # system nginx configuration (its nginx runs from a generated config in a temporary folder),
@@ -103,7 +102,7 @@ log "building impetus"
 ninja -C "$BUILD" impetus >"$TMP/ninja.log" || { tail -30 "$TMP/ninja.log" >&2; die "build failed"; }
 IMPETUS=$BUILD/src/impetus
 # The program that loads the data (workspace create, import): this build's unless IMPORTER names
-# another (see docs/benchmarks.md: the import of 100,000 spaces is quadratic in this version).
+# another (to compare the serving of two builds on the same data).
 IMPORTER=${IMPORTER:-$IMPETUS}
 
 # ---------------------------------------------------------------------------------------------
