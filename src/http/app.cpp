@@ -27,6 +27,7 @@ App::App(Store& store, AppOptions options)
     add_api_v1_routes(m_router, *m_services);
     add_job_routes(m_router, *m_services);
     add_auth_routes(m_router, *m_services);
+    add_admin_routes(m_router, *m_services);
     add_ogc_routes(m_router, *m_services);
     add_openapi_routes(m_router, *m_services);
     m_router.set_fallback(static_files_handler(*m_services));

@@ -24,6 +24,7 @@ struct Services {
 void add_api_v1_routes(Router& router, Services& s);
 void add_job_routes(Router& router, Services& s);
 void add_auth_routes(Router& router, Services& s);
+void add_admin_routes(Router& router, Services& s);
 void add_ogc_routes(Router& router, Services& s);
 void add_openapi_routes(Router& router, Services& s);
 Handler static_files_handler(Services& s);

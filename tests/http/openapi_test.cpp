@@ -2,6 +2,8 @@
 // has its operation and every operation its route; the query parameters each handler accepts
 // are the ones declared; and real responses conform to the documented schemas.
 
+#include "auth/passwords.hpp"
+#include "auth/secrets.hpp"
 #include "http/app_fixture.hpp"
 #include "http/routes.hpp"
 #include "support/json_schema.hpp"
@@ -261,7 +263,8 @@ TEST_F(OpenApiTest, IsStructurallyValidOpenApi30) {
     for (const auto& t : d.value("tags", json::array())) tags.insert(t["name"].get<std::string>());
     const std::set<std::string> expected_tags{"Workspaces", "Organisations", "Spaces",
                                               "Imports and exports", "Discovery",
-                                              "OGC API Features", "Service", "Accounts"};
+                                              "OGC API Features", "Service", "Accounts",
+                                              "Administration"};
     EXPECT_EQ(tags, expected_tags);
 
     std::set<std::string> ids;
@@ -855,6 +858,41 @@ TEST_F(ResponsesTest, EveryOperationAnswersAsDocumented) {
     exchange("startDiscovery",
              make_request("POST", lille + "/discoveries", town, {{"Content-Type", "text/plain"}}),
              415);
+
+    // administration: members and the audit log, with an instance administrator's token
+    {
+        const User root = store->create_user(
+            "root@example.org", "Root", auth::hash_password("root passphrase", {1024, 1, 1}), true);
+        const std::string secret = "imp_test_root_token";
+        store->create_api_token(root.id, "tests", auth::sha256_hex(secret), {"read", "write"});
+        const http::Headers admin{{"Authorization", "Bearer " + secret}};
+        const std::string member = lille + "/members/" + std::to_string(root.id);
+        exchange("listMembers", make_request("GET", lille + "/members"), 401);
+        exchange("setMemberRole",
+                 json_request("PUT", member, {{"role", "officer"}}, "application/json", admin),
+                 200);
+        exchange("setMemberRole",
+                 json_request("PUT", member, {{"role", "king"}}, "application/json", admin), 400);
+        exchange("setMemberRole",
+                 json_request("PUT", lille + "/members/999", {{"role", "officer"}},
+                              "application/json", admin),
+                 404);
+        r = exchange("listMembers", make_request("GET", lille + "/members", {}, admin), 200);
+        EXPECT_EQ(body_of(r)["items"][0]["role"], "officer");
+        exchange("removeMember", make_request("DELETE", member, {}, admin), 204);
+        exchange("removeMember", make_request("DELETE", member, {}, admin), 404);
+        r = exchange("listWorkspaceAudit",
+                     make_request("GET", lille + "/audit?entity=space&limit=5", {}, admin), 200);
+        EXPECT_EQ(body_of(r)["items"].size(), 5u);
+        exchange("listWorkspaceAudit", make_request("GET", lille + "/audit?from=soon", {}, admin),
+                 400);
+        exchange("listWorkspaceAudit", make_request("GET", lille + "/audit"), 401);
+        r = exchange("exportWorkspaceAudit",
+                     make_request("GET", lille + "/audit.csv?entity=membership", {}, admin), 200);
+        EXPECT_EQ(r.body.rfind("id,at,actor,", 0), 0u);
+        exchange("listAudit", make_request("GET", "/api/v1/audit?entity=user", {}, admin), 200);
+        exchange("listAudit", make_request("GET", "/api/v1/audit"), 401);
+    }
 
     // accounts: sign-up, the e-mailed link, a session with its CSRF token, tokens, erasure
     const json ana{{"email", "ana@example.org"},

@@ -1,0 +1,240 @@
+// Administration over HTTP: who has which role in a workspace, and the audit log (browse with
+// filters, export as CSV). Workspace administrators see their workspace; instance
+// administrators see everything, account changes included.
+
+#include "core/dates.hpp"
+#include "core/error.hpp"
+#include "exports/exports.hpp"
+#include "http/query_params.hpp"
+#include "http/routes.hpp"
+
+namespace impetus::http {
+
+using nlohmann::json;
+
+namespace {
+
+// The principal, when it administers workspace `ws` (or the whole instance).
+auth::Principal require_admin(Services& s, const Request& req, std::optional<Id> ws) {
+    auth::Principal p = require_principal(s, req);
+    if (p.user.instance_admin) return p;
+    if (ws && p.role_in(*ws) == Role::admin) return p;
+    throw Error(ErrorKind::forbidden,
+                ws ? "only the workspace's administrators may do this"
+                   : "only instance administrators may do this",
+                "ask an administrator for the role");
+}
+
+AuditQuery audit_query(Services& s, const Request& req, std::optional<Id> workspace,
+                       bool paged, bool any_workspace) {
+    QueryParams params(req.query);
+    FieldErrors errors;
+    AuditQuery q;
+    q.workspace_id = workspace;
+    if (any_workspace) {
+        if (auto slug = params.get("workspace", errors)) {
+            auto w = s.store.workspace_by_slug(*slug);
+            if (w) {
+                q.workspace_id = w->id;
+            } else {
+                errors.add("workspace", "no workspace '" + *slug + "'");
+            }
+        }
+    }
+    q.entity = params.get("entity", errors);
+    if (auto id = params.get("entity_id", errors)) {
+        char* end = nullptr;
+        const long long v = std::strtoll(id->c_str(), &end, 10);
+        if (id->empty() || *end || v < 1) {
+            errors.add("entity_id", "must be a positive integer");
+        } else {
+            q.entity_id = v;
+        }
+    }
+    if (auto email = params.get("user", errors)) {
+        auto u = s.store.user_by_email(*email);
+        q.user_id = u ? u->id : -1; // an unknown address matches nothing
+    }
+    for (const char* key : {"from", "to"}) {
+        if (auto t = params.get(key, errors)) {
+            auto parsed = parse_rfc3339(*t);
+            if (!parsed) {
+                auto day = parse_iso_date(*t);
+                if (day) parsed = *day + "T00:00:00.000Z";
+            }
+            if (!parsed) {
+                errors.add(key, "must be a date (YYYY-MM-DD) or an RFC 3339 date-time");
+            } else {
+                (std::string(key) == "from" ? q.from : q.to) = *parsed;
+            }
+        }
+    }
+    if (paged) {
+        const Paging paging = read_paging(params, errors);
+        q.limit = std::min<std::size_t>(paging.limit, 1000);
+        q.offset = paging.offset;
+    } else {
+        q.limit = 1'000'000;
+    }
+    reject_unused(params, errors);
+    errors.throw_if_any("invalid audit query");
+    return q;
+}
+
+json entry_json(const AuditEntry& e, const std::map<Id, std::string>& slugs) {
+    json ws = nullptr;
+    if (e.workspace_id) {
+        auto it = slugs.find(*e.workspace_id);
+        ws = it != slugs.end() ? json(it->second) : json(*e.workspace_id);
+    }
+    return {{"id", e.id},
+            {"at", e.at},
+            {"actor", e.actor},
+            {"user_id", e.user_id ? json(*e.user_id) : json(nullptr)},
+            {"address", e.address},
+            {"workspace", ws},
+            {"entity", e.entity},
+            {"entity_id", e.entity_id},
+            {"action", e.action},
+            {"before", e.before},
+            {"after", e.after}};
+}
+
+std::map<Id, std::string> workspace_slugs(Store& store) {
+    std::map<Id, std::string> out;
+    for (const auto& w : store.list_workspaces()) out[w.id] = w.slug;
+    return out;
+}
+
+Response audit_page(Services& s, const Request& req, const AuditQuery& q) {
+    std::size_t total = 0;
+    const auto entries = s.store.audit_log(q, &total);
+    const auto slugs = workspace_slugs(s.store);
+    json items = json::array();
+    for (const auto& e : entries) items.push_back(entry_json(e, slugs));
+    json links = json::array();
+    const std::string base = req.base_url + req.path + "?";
+    links.push_back({{"rel", "self"}, {"href", base + req.query}});
+    if (q.offset + entries.size() < total) {
+        links.push_back({{"rel", "next"},
+                         {"href", base + with_param(req.query, "offset",
+                                                    std::to_string(q.offset + q.limit))}});
+    }
+    return json_response(200, json{{"items", items},
+                                   {"total", total},
+                                   {"limit", q.limit},
+                                   {"offset", q.offset},
+                                   {"links", links}});
+}
+
+Response audit_csv(Services& s, const AuditQuery& q, const std::string& file_name) {
+    const auto entries = s.store.audit_log(q, nullptr);
+    const auto slugs = workspace_slugs(s.store);
+    std::string out = "id,at,actor,user_id,address,workspace,entity,entity_id,action,before,after\r\n";
+    for (const auto& e : entries) {
+        std::string workspace;
+        if (e.workspace_id) {
+            auto it = slugs.find(*e.workspace_id);
+            workspace = it != slugs.end() ? it->second : std::to_string(*e.workspace_id);
+        }
+        const std::vector<std::string> row{
+            std::to_string(e.id), e.at, e.actor,
+            e.user_id ? std::to_string(*e.user_id) : "", e.address, workspace, e.entity,
+            std::to_string(e.entity_id), e.action, e.before.is_null() ? "" : e.before.dump(),
+            e.after.is_null() ? "" : e.after.dump()};
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            if (i > 0) out += ',';
+            exports::append_csv_field(out, row[i]);
+        }
+        out += "\r\n";
+    }
+    Response r = Response::text(200, std::move(out), "text/csv; charset=utf-8");
+    r.headers["Content-Disposition"] = "attachment; filename=\"" + file_name + "\"";
+    return r;
+}
+
+json member_json(const User& u, Role role) {
+    return {{"user_id", u.id},
+            {"email", u.email},
+            {"display_name", u.display_name},
+            {"role", enum_name(role)}};
+}
+
+} // namespace
+
+void add_admin_routes(Router& router, Services& s) {
+    const std::string ws = "/api/v1/workspaces/{workspace}";
+
+    router.add("GET", ws + "/members", "listMembers", [&s](Context& ctx) {
+        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        require_admin(s, ctx.request, w.id);
+        QueryParams params(ctx.request.query);
+        FieldErrors errors;
+        reject_unused(params, errors);
+        errors.throw_if_any("invalid query");
+        json items = json::array();
+        for (const auto& [u, role] : s.store.workspace_members(w.id)) {
+            items.push_back(member_json(u, role));
+        }
+        return json_response(200, json{{"items", items}});
+    });
+
+    router.add("PUT", ws + "/members/{id}", "setMemberRole", [&s](Context& ctx) {
+        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        require_admin(s, ctx.request, w.id);
+        const Id user_id = path_id(ctx.param("id"), "user");
+        auto u = s.store.user(user_id);
+        if (!u || !u->erased_at.empty()) {
+            throw Error(ErrorKind::not_found, "user " + std::to_string(user_id) + " not found");
+        }
+        const json body = read_json_body(ctx.request);
+        std::optional<Role> role;
+        if (body.is_object() && body.contains("role") && body["role"].is_string()) {
+            role = parse_enum<Role>(body["role"].get<std::string>());
+        }
+        FieldErrors errors;
+        if (!role) errors.add("/role", "must be one of " + enum_choices<Role>());
+        if (body.is_object()) {
+            for (const auto& [key, _] : body.items()) {
+                if (key != "role") errors.add("/" + key, "is not a field here");
+            }
+        }
+        errors.throw_if_any("invalid membership");
+        s.store.set_role(user_id, w.id, role);
+        return json_response(200, member_json(*s.store.user(user_id), *role));
+    });
+
+    router.add("DELETE", ws + "/members/{id}", "removeMember", [&s](Context& ctx) {
+        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        require_admin(s, ctx.request, w.id);
+        const Id user_id = path_id(ctx.param("id"), "user");
+        bool member = false;
+        for (const auto& [u, role] : s.store.workspace_members(w.id)) member |= u.id == user_id;
+        if (!member) {
+            throw Error(ErrorKind::not_found,
+                        "user " + std::to_string(user_id) + " has no role in " + w.slug);
+        }
+        s.store.set_role(user_id, w.id, std::nullopt);
+        return Response::no_content();
+    });
+
+    router.add("GET", ws + "/audit", "listWorkspaceAudit", [&s](Context& ctx) {
+        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        require_admin(s, ctx.request, w.id);
+        return audit_page(s, ctx.request, audit_query(s, ctx.request, w.id, true, false));
+    });
+
+    router.add("GET", ws + "/audit.csv", "exportWorkspaceAudit", [&s](Context& ctx) {
+        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        require_admin(s, ctx.request, w.id);
+        return audit_csv(s, audit_query(s, ctx.request, w.id, false, false),
+                         w.slug + "-audit.csv");
+    });
+
+    router.add("GET", "/api/v1/audit", "listAudit", [&s](Context& ctx) {
+        require_admin(s, ctx.request, std::nullopt);
+        return audit_page(s, ctx.request, audit_query(s, ctx.request, std::nullopt, true, true));
+    });
+}
+
+} // namespace impetus::http
