@@ -20,5 +20,15 @@ impetus=build/src/impetus
   --center 3.0573,50.6292 --zoom 13 --if-missing --db "$db"
 "$impetus" import data/demo/spaces.geojson --workspace demo --db "$db"
 
+# A first administrator for the back office, once: its password is printed this one time
+# (var/admin-password keeps it for the demo; change it after signing in).
+if [ -z "$("$impetus" user list --db "$db")" ]; then
+  out=$("$impetus" user create admin@example.org --admin --name "Administrator" --db "$db")
+  mkdir -p var
+  printf '%s\n' "$out" | sed -n 's/^password: //p' > var/admin-password
+  chmod 600 var/admin-password
+  echo "Back office: sign in as admin@example.org with the password in var/admin-password"
+fi
+
 echo "Open http://$listen/ in a browser (OGC API at /ogc, REST API at /api/v1)."
 exec "$impetus" serve --db "$db" --listen "$listen"

@@ -92,18 +92,19 @@ const std::vector<std::string>& csv_columns() {
 }
 
 std::size_t write_geojson(Store& store, const SpaceQuery& q, const SlugOf& slug,
-                          std::string& out) {
+                          std::string& out, bool internal) {
     out += "{\"type\":\"FeatureCollection\",\"features\":[";
     std::size_t n = 0;
     store.for_each_space(q, [&](const Space& s) {
         if (n++) out += ',';
-        geo::append_space_feature(out, s, slug(s.workspace_id));
+        geo::append_space_feature(out, s, slug(s.workspace_id), internal);
     });
     out += "]}";
     return n;
 }
 
-std::size_t write_csv(Store& store, const SpaceQuery& q, const SlugOf& slug, std::string& out) {
+std::size_t write_csv(Store& store, const SpaceQuery& q, const SlugOf& slug, std::string& out,
+                      bool internal) {
     const auto& cols = csv_columns();
     for (std::size_t i = 0; i < cols.size(); ++i) {
         if (i) out += ',';
@@ -143,7 +144,7 @@ std::size_t write_csv(Store& store, const SpaceQuery& q, const SlugOf& slug, std
             f.available_from.value_or(""),
             f.available_to.value_or(""),
             f.planned_future_use,
-            f.notes,
+            internal ? f.notes : std::string(),
             f.source,
             f.source_id,
             f.parent_id ? std::to_string(*f.parent_id) : "",

@@ -14,8 +14,11 @@ namespace impetus::exports {
 using SlugOf = std::function<std::string(Id)>;
 
 // Writes every space matching `q` (its limit and offset are ignored) to `out`.
-std::size_t write_geojson(Store& store, const SpaceQuery& q, const SlugOf& slug, std::string& out);
-std::size_t write_csv(Store& store, const SpaceQuery& q, const SlugOf& slug, std::string& out);
+// `internal` false leaves the internal notes out (the public's view).
+std::size_t write_geojson(Store& store, const SpaceQuery& q, const SlugOf& slug, std::string& out,
+                          bool internal = true);
+std::size_t write_csv(Store& store, const SpaceQuery& q, const SlugOf& slug, std::string& out,
+                      bool internal = true);
 
 // The CSV header, in order.
 const std::vector<std::string>& csv_columns();

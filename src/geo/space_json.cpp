@@ -222,7 +222,8 @@ void key(std::string& out, std::string_view k, bool first = false) {
     out += "\":";
 }
 
-void append_properties(std::string& out, const Space& s, const std::string& workspace_slug) {
+void append_properties(std::string& out, const Space& s, const std::string& workspace_slug,
+                       bool internal) {
     const auto& f = s.fields;
     out += '{';
     key(out, "address", true);
@@ -263,7 +264,7 @@ void append_properties(std::string& out, const Space& s, const std::string& work
     key(out, "name");
     append_string(out, f.name);
     key(out, "notes");
-    append_string(out, f.notes);
+    append_string(out, internal ? std::string_view(f.notes) : std::string_view());
     key(out, "owner_organisation_id");
     append_opt(out, f.owner_organisation_id);
     key(out, "owner_type");
@@ -359,13 +360,14 @@ json space_to_json(const Space& s) {
     return j;
 }
 
-void append_space_feature(std::string& out, const Space& s, const std::string& workspace_slug) {
+void append_space_feature(std::string& out, const Space& s, const std::string& workspace_slug,
+                          bool internal) {
     out += "{\"type\":\"Feature\",\"id\":";
     out += std::to_string(s.id);
     out += ",\"geometry\":";
     append_geometry_text(out, s.fields.geometry);
     out += ",\"properties\":";
-    append_properties(out, s, workspace_slug);
+    append_properties(out, s, workspace_slug, internal);
     out += '}';
 }
 

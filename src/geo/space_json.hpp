@@ -20,7 +20,9 @@ nlohmann::json space_writable_json(const SpaceFields& f);
 
 // Appends a GeoJSON Feature (RFC 7946) to `out`: id, geometry and the other fields as
 // properties. `workspace_slug` is added as the `workspace` property when not empty.
-void append_space_feature(std::string& out, const Space& s, const std::string& workspace_slug = {});
+// `internal` false leaves the internal notes out (empty), for the public.
+void append_space_feature(std::string& out, const Space& s, const std::string& workspace_slug = {},
+                          bool internal = true);
 
 // Validates a writable document (flat fields, or a GeoJSON Feature whose properties hold the
 // fields) and returns the fields with the area computed from a polygon when none is given.

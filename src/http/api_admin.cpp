@@ -14,17 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-// The principal, when it administers workspace `ws` (or the whole instance).
-auth::Principal require_admin(Services& s, const Request& req, std::optional<Id> ws) {
-    auth::Principal p = require_principal(s, req);
-    if (p.user.instance_admin) return p;
-    if (ws && p.role_in(*ws) == Role::admin) return p;
-    throw Error(ErrorKind::forbidden,
-                ws ? "only the workspace's administrators may do this"
-                   : "only instance administrators may do this",
-                "ask an administrator for the role");
-}
-
 AuditQuery audit_query(Services& s, const Request& req, std::optional<Id> workspace,
                        bool paged, bool any_workspace) {
     QueryParams params(req.query);
@@ -165,9 +154,8 @@ json member_json(const User& u, Role role) {
 void add_admin_routes(Router& router, Services& s) {
     const std::string ws = "/api/v1/workspaces/{workspace}";
 
-    router.add("GET", ws + "/members", "listMembers", [&s](Context& ctx) {
+    router.add("GET", ws + "/members", "listMembers", Access::workspace_admin, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
-        require_admin(s, ctx.request, w.id);
         QueryParams params(ctx.request.query);
         FieldErrors errors;
         reject_unused(params, errors);
@@ -179,9 +167,8 @@ void add_admin_routes(Router& router, Services& s) {
         return json_response(200, json{{"items", items}});
     });
 
-    router.add("PUT", ws + "/members/{id}", "setMemberRole", [&s](Context& ctx) {
+    router.add("PUT", ws + "/members/{id}", "setMemberRole", Access::workspace_admin, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
-        require_admin(s, ctx.request, w.id);
         const Id user_id = path_id(ctx.param("id"), "user");
         auto u = s.store.user(user_id);
         if (!u || !u->erased_at.empty()) {
@@ -204,9 +191,8 @@ void add_admin_routes(Router& router, Services& s) {
         return json_response(200, member_json(*s.store.user(user_id), *role));
     });
 
-    router.add("DELETE", ws + "/members/{id}", "removeMember", [&s](Context& ctx) {
+    router.add("DELETE", ws + "/members/{id}", "removeMember", Access::workspace_admin, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
-        require_admin(s, ctx.request, w.id);
         const Id user_id = path_id(ctx.param("id"), "user");
         bool member = false;
         for (const auto& [u, role] : s.store.workspace_members(w.id)) member |= u.id == user_id;
@@ -218,21 +204,18 @@ void add_admin_routes(Router& router, Services& s) {
         return Response::no_content();
     });
 
-    router.add("GET", ws + "/audit", "listWorkspaceAudit", [&s](Context& ctx) {
+    router.add("GET", ws + "/audit", "listWorkspaceAudit", Access::workspace_admin, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
-        require_admin(s, ctx.request, w.id);
         return audit_page(s, ctx.request, audit_query(s, ctx.request, w.id, true, false));
     });
 
-    router.add("GET", ws + "/audit.csv", "exportWorkspaceAudit", [&s](Context& ctx) {
+    router.add("GET", ws + "/audit.csv", "exportWorkspaceAudit", Access::workspace_admin, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
-        require_admin(s, ctx.request, w.id);
         return audit_csv(s, audit_query(s, ctx.request, w.id, false, false),
                          w.slug + "-audit.csv");
     });
 
-    router.add("GET", "/api/v1/audit", "listAudit", [&s](Context& ctx) {
-        require_admin(s, ctx.request, std::nullopt);
+    router.add("GET", "/api/v1/audit", "listAudit", Access::instance_admin, [&s](Context& ctx) {
         return audit_page(s, ctx.request, audit_query(s, ctx.request, std::nullopt, true, true));
     });
 }

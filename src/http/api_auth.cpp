@@ -139,31 +139,10 @@ std::optional<auth::Principal> principal_of(Services& s, const Request& req) {
     return std::nullopt;
 }
 
-auth::Principal require_principal(Services& s, const Request& req) {
-    auto p = principal_of(s, req);
-    if (!p) {
-        throw Error(ErrorKind::unauthenticated, "sign in first",
-                    "sign in (POST /api/v1/auth/login) or send a personal API token as "
-                    "'Authorization: Bearer TOKEN'");
-    }
-    if (unsafe(req.method)) {
-        if (p->via_token && !p->can_write()) {
-            throw Error(ErrorKind::forbidden, "this API token may only read",
-                        "create a token with the write scope");
-        }
-        if (!p->via_token &&
-            !auth::constant_time_equal(req.header("X-CSRF-Token").value_or(""), p->csrf_token)) {
-            throw Error(ErrorKind::forbidden, "the request lacks the session's CSRF token",
-                        "send the csrf_token from sign-in (or GET /api/v1/me) in X-CSRF-Token");
-        }
-    }
-    return *p;
-}
-
 void add_auth_routes(Router& router, Services& s) {
     const std::string a = "/api/v1/auth";
 
-    router.add("POST", a + "/register", "register", [&s](Context& ctx) {
+    router.add("POST", a + "/register", "register", Access::anyone, [&s](Context& ctx) {
         no_query(ctx.request);
         auto f = string_fields(ctx.request, {"email", "password"}, {"display_name"});
         User u = s.accounts.register_user(f["email"], f["password"], f["display_name"],
@@ -172,14 +151,14 @@ void add_auth_routes(Router& router, Services& s) {
         return json_response(201, user_json(u, {}));
     });
 
-    router.add("POST", a + "/verify-email", "verifyEmail", [&s](Context& ctx) {
+    router.add("POST", a + "/verify-email", "verifyEmail", Access::anyone, [&s](Context& ctx) {
         no_query(ctx.request);
         auto f = string_fields(ctx.request, {"token"});
         s.accounts.verify_email(f["token"]);
         return no_content_with();
     });
 
-    router.add("POST", a + "/login", "login", [&s](Context& ctx) {
+    router.add("POST", a + "/login", "login", Access::anyone, [&s](Context& ctx) {
         no_query(ctx.request);
         auto f = string_fields(ctx.request, {"email", "password"});
         auth::SignIn in;
@@ -205,21 +184,20 @@ void add_auth_routes(Router& router, Services& s) {
         return r;
     });
 
-    router.add("POST", a + "/logout", "logout", [&s](Context& ctx) {
+    router.add("POST", a + "/logout", "logout", Access::signed_in, [&s](Context& ctx) {
         no_query(ctx.request);
-        require_principal(s, ctx.request);
         s.accounts.sign_out(cookie_value(ctx.request, k_cookie));
         return no_content_with(session_cookie(s, "", 0));
     });
 
-    router.add("POST", a + "/logout-everywhere", "logoutEverywhere", [&s](Context& ctx) {
+    router.add("POST", a + "/logout-everywhere", "logoutEverywhere", Access::signed_in, [&s](Context& ctx) {
         no_query(ctx.request);
-        auth::Principal p = require_principal(s, ctx.request);
+        const auth::Principal& p = *ctx.principal;
         s.accounts.sign_out_everywhere(p.user.id);
         return no_content_with(session_cookie(s, "", 0));
     });
 
-    router.add("POST", a + "/password-reset", "requestPasswordReset", [&s](Context& ctx) {
+    router.add("POST", a + "/password-reset", "requestPasswordReset", Access::anyone, [&s](Context& ctx) {
         no_query(ctx.request);
         auto f = string_fields(ctx.request, {"email"});
         s.accounts.request_password_reset(f["email"], ctx.request.base_url);
@@ -229,14 +207,14 @@ void add_auth_routes(Router& router, Services& s) {
                                                   "is on its way"}});
     });
 
-    router.add("POST", a + "/password-reset/confirm", "confirmPasswordReset", [&s](Context& ctx) {
+    router.add("POST", a + "/password-reset/confirm", "confirmPasswordReset", Access::anyone, [&s](Context& ctx) {
         no_query(ctx.request);
         auto f = string_fields(ctx.request, {"token", "password"});
         s.accounts.reset_password(f["token"], f["password"]);
         return no_content_with();
     });
 
-    router.add("POST", a + "/unlock", "unlockAccount", [&s](Context& ctx) {
+    router.add("POST", a + "/unlock", "unlockAccount", Access::anyone, [&s](Context& ctx) {
         no_query(ctx.request);
         auto f = string_fields(ctx.request, {"token"});
         s.accounts.unlock(f["token"]);
@@ -244,42 +222,42 @@ void add_auth_routes(Router& router, Services& s) {
     });
 
     const std::string me = "/api/v1/me";
-    router.add("GET", me, "getMe", [&s](Context& ctx) {
+    router.add("GET", me, "getMe", Access::signed_in, [&s](Context& ctx) {
         no_query(ctx.request);
-        auth::Principal p = require_principal(s, ctx.request);
+        const auth::Principal& p = *ctx.principal;
         json body = user_json(p.user, p.memberships);
         body["authenticated_by"] = p.via_token ? "token" : "session";
         if (!p.via_token) body["csrf_token"] = p.csrf_token;
         return json_response(200, body);
     });
 
-    router.add("POST", me + "/password", "changePassword", [&s](Context& ctx) {
+    router.add("POST", me + "/password", "changePassword", Access::signed_in, [&s](Context& ctx) {
         no_query(ctx.request);
-        auth::Principal p = require_principal(s, ctx.request);
+        const auth::Principal& p = *ctx.principal;
         auto f = string_fields(ctx.request, {"current_password", "password"});
         s.accounts.change_password(p.user.id, f["current_password"], f["password"]);
         return no_content_with(session_cookie(s, "", 0)); // every session ends; sign in again
     });
 
-    router.add("POST", me + "/verification", "resendVerification", [&s](Context& ctx) {
+    router.add("POST", me + "/verification", "resendVerification", Access::signed_in, [&s](Context& ctx) {
         no_query(ctx.request);
-        auth::Principal p = require_principal(s, ctx.request);
+        const auth::Principal& p = *ctx.principal;
         s.accounts.resend_verification(p.user.id, ctx.request.base_url);
         s.outbox.wake();
         return json_response(202, json{{"detail", "a new confirmation link is on its way"}});
     });
 
-    router.add("GET", me + "/tokens", "listTokens", [&s](Context& ctx) {
+    router.add("GET", me + "/tokens", "listTokens", Access::signed_in, [&s](Context& ctx) {
         no_query(ctx.request);
-        auth::Principal p = require_principal(s, ctx.request);
+        const auth::Principal& p = *ctx.principal;
         json items = json::array();
         for (const auto& t : s.store.api_tokens(p.user.id)) items.push_back(token_json(t));
         return json_response(200, json{{"items", items}});
     });
 
-    router.add("POST", me + "/tokens", "createToken", [&s](Context& ctx) {
+    router.add("POST", me + "/tokens", "createToken", Access::signed_in, [&s](Context& ctx) {
         no_query(ctx.request);
-        auth::Principal p = require_principal(s, ctx.request);
+        const auth::Principal& p = *ctx.principal;
         if (p.via_token) {
             throw Error(ErrorKind::forbidden, "API tokens cannot create tokens",
                         "sign in to create one");
@@ -315,9 +293,9 @@ void add_auth_routes(Router& router, Services& s) {
         return json_response(201, out);
     });
 
-    router.add("DELETE", me + "/tokens/{id}", "revokeToken", [&s](Context& ctx) {
+    router.add("DELETE", me + "/tokens/{id}", "revokeToken", Access::signed_in, [&s](Context& ctx) {
         no_query(ctx.request);
-        auth::Principal p = require_principal(s, ctx.request);
+        const auth::Principal& p = *ctx.principal;
         const Id id = path_id(ctx.param("id"), "token");
         if (!s.store.revoke_api_token(p.user.id, id)) {
             throw Error(ErrorKind::not_found, "no live token " + std::to_string(id) + " of yours");
@@ -325,9 +303,9 @@ void add_auth_routes(Router& router, Services& s) {
         return no_content_with();
     });
 
-    router.add("GET", me + "/export", "exportMyData", [&s](Context& ctx) {
+    router.add("GET", me + "/export", "exportMyData", Access::signed_in, [&s](Context& ctx) {
         no_query(ctx.request);
-        auth::Principal p = require_principal(s, ctx.request);
+        const auth::Principal& p = *ctx.principal;
         json tokens = json::array();
         for (const auto& t : s.store.api_tokens(p.user.id)) tokens.push_back(token_json(t));
         AuditQuery q;
@@ -352,9 +330,9 @@ void add_auth_routes(Router& router, Services& s) {
         return r;
     });
 
-    router.add("POST", me + "/erase", "eraseMe", [&s](Context& ctx) {
+    router.add("POST", me + "/erase", "eraseMe", Access::signed_in, [&s](Context& ctx) {
         no_query(ctx.request);
-        auth::Principal p = require_principal(s, ctx.request);
+        const auth::Principal& p = *ctx.principal;
         auto f = string_fields(ctx.request, {"password"});
         if (!auth::verify_password(f["password"], s.store.password_hash(p.user.id))) {
             throw Error(ErrorKind::invalid_input, "the password is wrong",

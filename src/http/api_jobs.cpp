@@ -161,7 +161,7 @@ json list_extracts(const AppOptions& o) {
 } // namespace
 
 void add_job_routes(Router& router, Services& s) {
-    router.add("GET", "/api/v1/extracts", "listExtracts", [&s](Context& ctx) {
+    router.add("GET", "/api/v1/extracts", "listExtracts", Access::staff, [&s](Context& ctx) {
         QueryParams params(ctx.request.query);
         FieldErrors errors;
         reject_unused(params, errors);
@@ -169,7 +169,7 @@ void add_job_routes(Router& router, Services& s) {
         return json_response(200, list_extracts(s.options));
     });
 
-    router.add("POST", "/api/v1/workspaces/{workspace}/discoveries", "startDiscovery",
+    router.add("POST", "/api/v1/workspaces/{workspace}/discoveries", "startDiscovery", Access::staff,
                [&s](Context& ctx) {
         const auto& req = ctx.request;
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
@@ -244,7 +244,7 @@ void add_job_routes(Router& router, Services& s) {
     });
 
     const std::string jobs = "/api/v1/workspaces/{workspace}/jobs";
-    router.add("GET", jobs, "listJobs", [&s](Context& ctx) {
+    router.add("GET", jobs, "listJobs", Access::staff, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
         QueryParams params(ctx.request.query);
         FieldErrors errors;
@@ -266,7 +266,7 @@ void add_job_routes(Router& router, Services& s) {
         }
         return json_response(200, json{{"items", std::move(items)}});
     });
-    router.add("GET", jobs + "/{id}", "getJob", [&s](Context& ctx) {
+    router.add("GET", jobs + "/{id}", "getJob", Access::staff, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
         const Id id = path_id(ctx.param("id"), "job");
         auto job = s.store.job(w.id, id);
@@ -276,7 +276,7 @@ void add_job_routes(Router& router, Services& s) {
         }
         return json_response(200, job_json(ctx.request, w, *job));
     });
-    router.add("POST", jobs + "/{id}/cancel", "cancelJob", [&s](Context& ctx) {
+    router.add("POST", jobs + "/{id}/cancel", "cancelJob", Access::staff, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
         const Id id = path_id(ctx.param("id"), "job");
         return json_response(200, job_json(ctx.request, w, s.jobs.cancel(w.id, id)));

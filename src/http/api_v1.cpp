@@ -71,12 +71,30 @@ SpaceQuery space_query(Services& s, const Request& req, std::optional<Id> worksp
     return q;
 }
 
-Response list_spaces(Services& s, const Request& req, std::optional<Id> workspace_id) {
+// What the public sees of a space: everything but the internal notes.
+Space public_view(Space sp) {
+    sp.fields.notes.clear();
+    return sp;
+}
+
+// What the public sees of an organisation: no contacts, no internal notes.
+json organisation_json(const Organisation& o, bool internal) {
+    json j = to_json(o);
+    if (!internal) {
+        j.erase("contact");
+        j.erase("notes");
+    }
+    return j;
+}
+
+Response list_spaces(Services& s, const Context& ctx, std::optional<Id> workspace_id) {
+    const Request& req = ctx.request;
+    const bool internal = sees_internal(ctx, workspace_id);
     SpaceQuery q = space_query(s, req, workspace_id, true);
     SpacePage page = s.store.list_spaces(q);
     json items = json::array();
     for (std::size_t i = 0; i < page.items.size(); ++i) {
-        json j = geo::space_to_json(page.items[i]);
+        json j = geo::space_to_json(internal ? page.items[i] : public_view(page.items[i]));
         if (q.near) j["distance_m"] = std::round(page.distances_m[i] * 10.0) / 10.0;
         items.push_back(std::move(j));
     }
@@ -88,8 +106,10 @@ Response list_spaces(Services& s, const Request& req, std::optional<Id> workspac
     return json_response(200, body);
 }
 
-Response space_response(int status, const Space& sp, const Request& req, const Workspace& w) {
-    Response r = json_response(status, geo::space_to_json(sp));
+Response space_response(int status, const Space& sp, const Context& ctx, const Workspace& w) {
+    const Request& req = ctx.request;
+    Response r = json_response(
+        status, geo::space_to_json(sees_internal(ctx, w.id) ? sp : public_view(sp)));
     r.headers["ETag"] = version_etag(sp.version);
     if (status == 201) {
         r.headers["Location"] = req.base_url + "/api/v1/workspaces/" + w.slug + "/spaces/" +
@@ -121,7 +141,7 @@ exports::SlugOf slug_lookup(Store& store) {
 } // namespace
 
 void add_api_v1_routes(Router& router, Services& s) {
-    router.add("GET", "/api/v1", "getApiIndex", [](Context& ctx) {
+    router.add("GET", "/api/v1", "getApiIndex", Access::anyone, [](Context& ctx) {
         const auto& b = ctx.request.base_url;
         json j{{"title", "Impetus API"},
                {"version", "v1"},
@@ -135,27 +155,27 @@ void add_api_v1_routes(Router& router, Services& s) {
         return json_response(200, j);
     });
 
-    router.add("GET", "/api/v1/health", "getHealth", [&s](Context&) {
+    router.add("GET", "/api/v1/health", "getHealth", Access::anyone, [&s](Context&) {
         json j{{"status", "ok"}, {"schema_version", s.store.schema_version()}};
         return json_response(200, j);
     });
 
     // -- workspaces
-    router.add("GET", "/api/v1/workspaces", "listWorkspaces", [&s](Context&) {
+    router.add("GET", "/api/v1/workspaces", "listWorkspaces", Access::anyone, [&s](Context&) {
         json items = json::array();
         for (const auto& w : s.store.list_workspaces()) items.push_back(to_json(w));
         return json_response(200, json{{"items", items}, {"total", items.size()}});
     });
-    router.add("POST", "/api/v1/workspaces", "createWorkspace", [&s](Context& ctx) {
+    router.add("POST", "/api/v1/workspaces", "createWorkspace", Access::instance_admin, [&s](Context& ctx) {
         Workspace w = s.store.create_workspace(read_workspace(read_json_body(ctx.request)));
         Response r = json_response(201, to_json(w));
         r.headers["Location"] = ctx.request.base_url + "/api/v1/workspaces/" + w.slug;
         return r;
     });
-    router.add("GET", "/api/v1/workspaces/{workspace}", "getWorkspace", [&s](Context& ctx) {
+    router.add("GET", "/api/v1/workspaces/{workspace}", "getWorkspace", Access::anyone, [&s](Context& ctx) {
         return json_response(200, to_json(require_workspace(s.store, ctx.param("workspace"))));
     });
-    router.add("PATCH", "/api/v1/workspaces/{workspace}", "updateWorkspace", [&s](Context& ctx) {
+    router.add("PATCH", "/api/v1/workspaces/{workspace}", "updateWorkspace", Access::workspace_admin, [&s](Context& ctx) {
         Workspace cur = require_workspace(s.store, ctx.param("workspace"));
         json patch = read_json_body(ctx.request);
         Workspace next = read_workspace(merge_patch(writable_json(cur), patch));
@@ -164,7 +184,7 @@ void add_api_v1_routes(Router& router, Services& s) {
 
     // -- organisations
     const std::string orgs = "/api/v1/workspaces/{workspace}/organisations";
-    router.add("GET", orgs, "listOrganisations", [&s](Context& ctx) {
+    router.add("GET", orgs, "listOrganisations", Access::anyone, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
         QueryParams params(ctx.request.query);
         FieldErrors errors;
@@ -175,14 +195,14 @@ void add_api_v1_routes(Router& router, Services& s) {
         json items = json::array();
         for (const auto& o :
              s.store.list_organisations(w.id, paging.limit, paging.offset, &total)) {
-            items.push_back(to_json(o));
+            items.push_back(organisation_json(o, sees_internal(ctx, w.id)));
         }
         json body{{"items", items}, {"total", total}, {"limit", paging.limit},
                   {"offset", paging.offset}};
         body["links"] = page_links(ctx.request, paging.offset, paging.limit, items.size(), total);
         return json_response(200, body);
     });
-    router.add("POST", orgs, "createOrganisation", [&s](Context& ctx) {
+    router.add("POST", orgs, "createOrganisation", Access::staff, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
         Organisation o = s.store.create_organisation(w.id,
                                                      read_organisation(read_json_body(ctx.request)));
@@ -200,11 +220,11 @@ void add_api_v1_routes(Router& router, Services& s) {
         }
         return *o;
     };
-    router.add("GET", orgs + "/{id}", "getOrganisation", [&s, require_org](Context& ctx) {
+    router.add("GET", orgs + "/{id}", "getOrganisation", Access::anyone, [&s, require_org](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
-        return json_response(200, to_json(require_org(ctx, w)));
+        return json_response(200, organisation_json(require_org(ctx, w), sees_internal(ctx, w.id)));
     });
-    router.add("PATCH", orgs + "/{id}", "updateOrganisation", [&s, require_org](Context& ctx) {
+    router.add("PATCH", orgs + "/{id}", "updateOrganisation", Access::staff, [&s, require_org](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
         Organisation cur = require_org(ctx, w);
         json patch = read_json_body(ctx.request);
@@ -213,15 +233,15 @@ void add_api_v1_routes(Router& router, Services& s) {
     });
 
     // -- spaces
-    router.add("GET", "/api/v1/spaces", "listAllSpaces",
-               cached(s, [&s](Context& ctx) { return list_spaces(s, ctx.request, std::nullopt); }));
+    router.add("GET", "/api/v1/spaces", "listAllSpaces", Access::anyone,
+               cached(s, [&s](Context& ctx) { return list_spaces(s, ctx, std::nullopt); }));
 
     const std::string spaces = "/api/v1/workspaces/{workspace}/spaces";
-    router.add("GET", spaces, "listSpaces", cached(s, [&s](Context& ctx) {
+    router.add("GET", spaces, "listSpaces", Access::anyone, cached(s, [&s](Context& ctx) {
                    Workspace w = require_workspace(s.store, ctx.param("workspace"));
-                   return list_spaces(s, ctx.request, w.id);
+                   return list_spaces(s, ctx, w.id);
                }));
-    router.add("POST", spaces, "createSpace", [&s](Context& ctx) {
+    router.add("POST", spaces, "createSpace", Access::staff, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
         json body = read_json_body(ctx.request);
         // The initial status may be given (an officer entering a known vacant space);
@@ -257,9 +277,9 @@ void add_api_v1_routes(Router& router, Services& s) {
         }
         errors.throw_if_any("invalid space");
         Space sp = s.store.create_space(w.id, f, status, reason);
-        return space_response(201, sp, ctx.request, w);
+        return space_response(201, sp, ctx, w);
     });
-    router.add("GET", spaces + "/{id}", "getSpace", [&s](Context& ctx) {
+    router.add("GET", spaces + "/{id}", "getSpace", Access::anyone, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
         Space sp = require_space(s.store, w, ctx.param("id"));
         if (auto inm = ctx.request.header("If-None-Match"); inm && *inm == version_etag(sp.version)) {
@@ -268,9 +288,9 @@ void add_api_v1_routes(Router& router, Services& s) {
             r.headers["ETag"] = *inm;
             return r;
         }
-        return space_response(200, sp, ctx.request, w);
+        return space_response(200, sp, ctx, w);
     });
-    router.add("PATCH", spaces + "/{id}", "updateSpace", [&s](Context& ctx) {
+    router.add("PATCH", spaces + "/{id}", "updateSpace", Access::staff, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
         Space cur = require_space(s.store, w, ctx.param("id"));
         json patch = read_json_body(ctx.request);
@@ -286,9 +306,9 @@ void add_api_v1_routes(Router& router, Services& s) {
             geo::read_space_fields(merge_patch(geo::space_writable_json(cur.fields),
                                                geo::flatten_feature(patch)));
         Space sp = s.store.update_space(w.id, cur.id, next, if_match_version(ctx.request));
-        return space_response(200, sp, ctx.request, w);
+        return space_response(200, sp, ctx, w);
     });
-    router.add("POST", spaces + "/{id}/transitions", "transitionSpace", [&s](Context& ctx) {
+    router.add("POST", spaces + "/{id}/transitions", "transitionSpace", Access::staff, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
         Space cur = require_space(s.store, w, ctx.param("id"));
         json body = read_json_body(ctx.request);
@@ -300,9 +320,9 @@ void add_api_v1_routes(Router& router, Services& s) {
         errors.throw_if_any("invalid transition");
         Space sp = s.store.transition_space(w.id, cur.id, *to, *reason,
                                             if_match_version(ctx.request));
-        return space_response(200, sp, ctx.request, w);
+        return space_response(200, sp, ctx, w);
     });
-    router.add("GET", spaces + "/{id}/history", "getSpaceHistory", [&s](Context& ctx) {
+    router.add("GET", spaces + "/{id}/history", "getSpaceHistory", Access::anyone, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
         Space sp = require_space(s.store, w, ctx.param("id"));
         json items = json::array();
@@ -311,21 +331,23 @@ void add_api_v1_routes(Router& router, Services& s) {
     });
 
     // -- exports (the same filters as the list, every match)
-    router.add("GET", spaces + ".geojson", "exportSpacesGeoJson", cached(s, [&s](Context& ctx) {
+    router.add("GET", spaces + ".geojson", "exportSpacesGeoJson", Access::anyone, cached(s, [&s](Context& ctx) {
                    Workspace w = require_workspace(s.store, ctx.param("workspace"));
                    SpaceQuery q = space_query(s, ctx.request, w.id, false);
                    std::string out;
-                   exports::write_geojson(s.store, q, slug_lookup(s.store), out);
+                   exports::write_geojson(s.store, q, slug_lookup(s.store), out,
+                                          sees_internal(ctx, w.id));
                    Response r = Response::json(200, std::move(out), "application/geo+json");
                    r.headers["Content-Disposition"] =
                        "attachment; filename=\"" + w.slug + "-spaces.geojson\"";
                    return r;
                }));
-    router.add("GET", spaces + ".csv", "exportSpacesCsv", cached(s, [&s](Context& ctx) {
+    router.add("GET", spaces + ".csv", "exportSpacesCsv", Access::anyone, cached(s, [&s](Context& ctx) {
                    Workspace w = require_workspace(s.store, ctx.param("workspace"));
                    SpaceQuery q = space_query(s, ctx.request, w.id, false);
                    std::string out;
-                   exports::write_csv(s.store, q, slug_lookup(s.store), out);
+                   exports::write_csv(s.store, q, slug_lookup(s.store), out,
+                                      sees_internal(ctx, w.id));
                    Response r = Response::text(200, std::move(out), "text/csv; charset=utf-8");
                    r.headers["Content-Disposition"] =
                        "attachment; filename=\"" + w.slug + "-spaces.csv\"";
@@ -333,7 +355,7 @@ void add_api_v1_routes(Router& router, Services& s) {
                }));
 
     // -- imports: the file is the raw request body
-    router.add("POST", "/api/v1/workspaces/{workspace}/imports", "importSpaces", [&s](Context& ctx) {
+    router.add("POST", "/api/v1/workspaces/{workspace}/imports", "importSpaces", Access::staff, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
         QueryParams params(ctx.request.query);
         FieldErrors errors;

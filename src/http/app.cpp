@@ -1,6 +1,7 @@
 #include "http/app.hpp"
 
 #include "core/error.hpp"
+#include "auth/secrets.hpp"
 #include "http/jobs.hpp"
 #include "http/outbox.hpp"
 #include "store/actor.hpp"
@@ -24,6 +25,8 @@ App::App(Store& store, AppOptions options)
                        : nullptr)),
       m_services(std::make_unique<Services>(
           Services{m_store, m_options, *m_cache, *m_jobs, *m_accounts, *m_outbox})) {
+    m_router.set_guard(
+        [services = m_services.get()](const Route& r, Context& ctx) { enforce_access(*services, r, ctx); });
     add_api_v1_routes(m_router, *m_services);
     add_job_routes(m_router, *m_services);
     add_auth_routes(m_router, *m_services);
@@ -36,20 +39,23 @@ App::App(Store& store, AppOptions options)
 App::~App() = default;
 
 Response App::handle(const Request& request) const {
-    // The audit log's actor for whatever this request changes.
+    // Who is asking (routes check it against their Access), and the audit log's actor for
+    // whatever the request changes.
+    std::optional<auth::Principal> principal;
     Actor actor{std::nullopt, "anonymous", request.remote_address};
     if (request.headers.contains("Cookie") || request.headers.contains("Authorization")) {
         try {
-            if (auto p = principal_of(*m_services, request)) {
-                actor.user_id = p->user.id;
-                actor.label = p->user.email;
-            }
+            principal = principal_of(*m_services, request);
         } catch (const std::exception&) {
-            // a malformed credential is the route's to refuse
+            // an unreadable credential counts as none
+        }
+        if (principal) {
+            actor.user_id = principal->user.id;
+            actor.label = principal->user.email;
         }
     }
     ActorScope scope(std::move(actor));
-    Response r = m_router.dispatch(request);
+    Response r = m_router.dispatch(request, principal ? &*principal : nullptr);
     if (!r.headers.contains("Cache-Control")) {
         r.headers["Cache-Control"] = "no-cache";
     }
@@ -70,8 +76,63 @@ std::size_t App::body_limit(std::string_view method, std::string_view path) cons
 // ---------------------------------------------------------------------------------------------
 // Helpers shared by the route groups
 
+void enforce_access(Services& s, const Route& route, Context& ctx) {
+    if (route.access == Access::anyone) return;
+    const auth::Principal* p = ctx.principal;
+    if (!p) {
+        throw Error(ErrorKind::unauthenticated, "sign in first",
+                    "sign in (POST /api/v1/auth/login) or send a personal API token as "
+                    "'Authorization: Bearer TOKEN'");
+    }
+    const std::string& method = ctx.request.method;
+    if (method != "GET" && method != "HEAD" && method != "OPTIONS") {
+        if (p->via_token && !p->can_write()) {
+            throw Error(ErrorKind::forbidden, "this API token may only read",
+                        "create a token with the write scope");
+        }
+        if (!p->via_token && !auth::constant_time_equal(
+                                 ctx.request.header("X-CSRF-Token").value_or(""), p->csrf_token)) {
+            throw Error(ErrorKind::forbidden, "the request lacks the session's CSRF token",
+                        "send the csrf_token from sign-in (or GET /api/v1/me) in X-CSRF-Token");
+        }
+    }
+    if (route.access == Access::signed_in || p->user.instance_admin) return;
+    if (route.access == Access::instance_admin) {
+        throw Error(ErrorKind::forbidden, "only instance administrators may do this");
+    }
+    const bool admin_only = route.access == Access::workspace_admin;
+    auto allowed = [&](Role role) {
+        return role == Role::admin || (!admin_only && role == Role::officer);
+    };
+    bool has_workspace = false;
+    for (const auto& [name, value] : ctx.params) has_workspace |= name == "workspace";
+    if (has_workspace) {
+        const Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        if (auto role = p->role_in(w.id); role && allowed(*role)) return;
+    } else {
+        for (const auto& m : p->memberships) {
+            if (allowed(m.role)) return;
+        }
+    }
+    throw Error(ErrorKind::forbidden,
+                admin_only ? "only the workspace's administrators may do this"
+                           : "only the workspace's officers and administrators may do this",
+                "ask an administrator of the workspace for the role");
+}
+
+bool sees_internal(const Context& ctx, std::optional<Id> workspace_id) {
+    const auth::Principal* p = ctx.principal;
+    if (!p) return false;
+    if (p->user.instance_admin) return true;
+    if (!workspace_id) return false;
+    const auto role = p->role_in(*workspace_id);
+    return role == Role::officer || role == Role::admin;
+}
+
 Handler cached(Services& s, Handler h) {
     return [&s, h = std::move(h)](Context& ctx) {
+        // What signed-in people see may differ from the public view: no shared cache for them.
+        if (ctx.principal) return h(ctx);
         const auto& req = ctx.request;
         std::string key = req.base_url + req.target + '\n' +
                           req.header("Accept").value_or("");

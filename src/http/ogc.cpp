@@ -72,7 +72,7 @@ json collection_json(Services& s, const std::string& base) {
 } // namespace
 
 void add_ogc_routes(Router& router, Services& s) {
-    router.add("GET", "/ogc", "getLandingPage", [&s](Context& ctx) {
+    router.add("GET", "/ogc", "getLandingPage", Access::anyone, [&s](Context& ctx) {
         check_plain(ctx.request);
         const auto& b = ctx.request.base_url;
         json j{{"title", s.options.title + " - OGC API Features"},
@@ -90,7 +90,7 @@ void add_ogc_routes(Router& router, Services& s) {
         return json_response(200, j);
     });
 
-    router.add("GET", "/ogc/conformance", "getConformance", [](Context& ctx) {
+    router.add("GET", "/ogc/conformance", "getConformance", Access::anyone, [](Context& ctx) {
         check_plain(ctx.request);
         json j{{"conformsTo",
                 json::array({"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -99,7 +99,7 @@ void add_ogc_routes(Router& router, Services& s) {
         return json_response(200, j);
     });
 
-    router.add("GET", "/ogc/collections", "getCollections", [&s](Context& ctx) {
+    router.add("GET", "/ogc/collections", "getCollections", Access::anyone, [&s](Context& ctx) {
         check_plain(ctx.request);
         const auto& b = ctx.request.base_url;
         json j{{"links", json::array({link("self", b + "/ogc/collections", "application/json",
@@ -108,7 +108,7 @@ void add_ogc_routes(Router& router, Services& s) {
         return json_response(200, j);
     });
 
-    router.add("GET", "/ogc/collections/{collectionId}", "describeCollection", [&s](Context& ctx) {
+    router.add("GET", "/ogc/collections/{collectionId}", "describeCollection", Access::anyone, [&s](Context& ctx) {
         check_plain(ctx.request);
         if (ctx.param("collectionId") != "spaces") {
             throw Error(ErrorKind::not_found, "no collection '" + ctx.param("collectionId") + "'",
@@ -118,7 +118,7 @@ void add_ogc_routes(Router& router, Services& s) {
     });
 
     router.add(
-        "GET", "/ogc/collections/{collectionId}/items", "getFeatures",
+        "GET", "/ogc/collections/{collectionId}/items", "getFeatures", Access::anyone,
         cached(s, [&s](Context& ctx) {
             const auto& req = ctx.request;
             if (ctx.param("collectionId") != "spaces") {
@@ -153,7 +153,7 @@ void add_ogc_routes(Router& router, Services& s) {
                     it = slugs.emplace(sp.workspace_id, w ? w->slug : "").first;
                 }
                 if (i) out += ',';
-                geo::append_space_feature(out, sp, it->second);
+                geo::append_space_feature(out, sp, it->second, sees_internal(ctx, std::nullopt));
             }
             const std::string base = req.base_url + req.path + "?";
             json links = json::array();
@@ -178,7 +178,7 @@ void add_ogc_routes(Router& router, Services& s) {
             return Response::json(200, std::move(out), k_geojson);
         }));
 
-    router.add("GET", "/ogc/collections/{collectionId}/items/{featureId}", "getFeature",
+    router.add("GET", "/ogc/collections/{collectionId}/items/{featureId}", "getFeature", Access::anyone,
                [&s](Context& ctx) {
                    check_plain(ctx.request);
                    if (ctx.param("collectionId") != "spaces") {
@@ -193,7 +193,8 @@ void add_ogc_routes(Router& router, Services& s) {
                    }
                    auto w = s.store.workspace_by_id(sp->workspace_id);
                    std::string feature;
-                   geo::append_space_feature(feature, *sp, w ? w->slug : "");
+                   geo::append_space_feature(feature, *sp, w ? w->slug : "",
+                                             sees_internal(ctx, sp->workspace_id));
                    json j = json::parse(feature);
                    const auto& b = ctx.request.base_url;
                    j["links"] = json::array(

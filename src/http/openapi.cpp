@@ -13,7 +13,7 @@ const nlohmann::json& openapi_document() {
 }
 
 void add_openapi_routes(Router& router, Services&) {
-    router.add("GET", "/api/v1/openapi.json", "getOpenApi", [](Context& ctx) {
+    router.add("GET", "/api/v1/openapi.json", "getOpenApi", Access::anyone, [](Context& ctx) {
         nlohmann::json doc = openapi_document();
         doc["servers"] = nlohmann::json::array({{{"url", ctx.request.base_url}}});
         return json_response(200, doc, "application/vnd.oai.openapi+json;version=3.0");

@@ -50,13 +50,14 @@ const std::string& Context::param(std::string_view name) const {
 }
 
 void Router::add(std::string method, std::string pattern, std::string operation_id,
-                 Handler handler) {
-    Route r{std::move(method), std::move(pattern), std::move(operation_id), std::move(handler), {}};
+                 Access access, Handler handler) {
+    Route r{std::move(method), std::move(pattern), std::move(operation_id), std::move(handler), {},
+            access};
     r.segments = split_path(r.pattern);
     m_routes.push_back(std::move(r));
 }
 
-Response Router::dispatch(const Request& request) const {
+Response Router::dispatch(const Request& request, const auth::Principal* principal) const {
     const auto segs = split_path(request.path);
     const std::string method = request.method == "HEAD" ? "GET" : request.method;
     PathParams params;
@@ -69,8 +70,9 @@ Response Router::dispatch(const Request& request) const {
             }
             continue;
         }
-        Context ctx{request, params};
+        Context ctx{request, params, principal};
         try {
+            if (m_guard) m_guard(r, ctx);
             return r.handler(ctx);
         } catch (const Error& e) {
             if (status_for(e.kind()) >= 500) {
@@ -95,7 +97,7 @@ Response Router::dispatch(const Request& request) const {
         return r;
     }
     if (m_fallback) {
-        Context ctx{request, {}};
+        Context ctx{request, {}, principal};
         try {
             return m_fallback(ctx);
         } catch (const Error& e) {

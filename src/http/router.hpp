@@ -3,6 +3,7 @@
 // Routes: a method, a path pattern with {parameters}, a handler, and the operation's name in
 // the OpenAPI document (a test checks that the two agree).
 
+#include "auth/accounts.hpp"
 #include "http/message.hpp"
 
 #include <functional>
@@ -13,9 +14,21 @@ namespace impetus::http {
 
 using PathParams = std::vector<std::pair<std::string, std::string>>;
 
+// Who may use a route. The server enforces it before the handler runs (App installs the
+// guard); the permission test walks every route with every role.
+enum class Access {
+    anyone,          // public reads, sign-up and sign-in
+    signed_in,       // any account
+    staff,           // officers and administrators of the path's workspace (of any workspace
+                     // for routes without one), and instance administrators
+    workspace_admin, // administrators of the path's workspace, and instance administrators
+    instance_admin,
+};
+
 struct Context {
     const Request& request;
     PathParams params;
+    const auth::Principal* principal = nullptr; // who sent the request, when known
 
     const std::string& param(std::string_view name) const;
 };
@@ -28,24 +41,31 @@ struct Route {
     std::string operation_id;  // as in the OpenAPI document
     Handler handler;
     std::vector<std::string> segments; // split pattern
+    Access access = Access::anyone;
 };
+
+// Runs before a route's handler; throws to refuse the request.
+using Guard = std::function<void(const Route&, Context&)>;
 
 class Router {
 public:
-    void add(std::string method, std::string pattern, std::string operation_id, Handler handler);
+    void add(std::string method, std::string pattern, std::string operation_id, Access access,
+             Handler handler);
+    void set_guard(Guard guard) { m_guard = std::move(guard); }
     // A handler for paths no route matches (static files); it may return 404 itself.
     void set_fallback(Handler handler) { m_fallback = std::move(handler); }
 
     // Finds the route, runs it, and turns every exception into an RFC 9457 problem response.
     // Also answers 405 with Allow when the path exists under other methods, HEAD as GET, and
     // OPTIONS with Allow.
-    Response dispatch(const Request& request) const;
+    Response dispatch(const Request& request, const auth::Principal* principal = nullptr) const;
 
     const std::vector<Route>& routes() const noexcept { return m_routes; }
 
 private:
     std::vector<Route> m_routes;
     Handler m_fallback;
+    Guard m_guard;
 };
 
 } // namespace impetus::http

@@ -40,9 +40,14 @@ Id path_id(const std::string& text, const char* what);
 // Who sent the request: the session of the impetus_session cookie, or the personal API token
 // of an "Authorization: Bearer" header; nullopt for anonymous requests and unknown secrets.
 std::optional<auth::Principal> principal_of(Services& s, const Request& req);
-// The same, or Error(unauthenticated). Cookie-authenticated writes must carry the session's
-// CSRF token in X-CSRF-Token (Error(forbidden) otherwise); read-only tokens cannot write.
-auth::Principal require_principal(Services& s, const Request& req);
+// Enforces a route's Access before its handler runs: Error(unauthenticated) without an account,
+// Error(forbidden) without the role. Cookie-authenticated writes must also carry the session's
+// CSRF token in X-CSRF-Token; read-only API tokens cannot write.
+void enforce_access(Services& s, const Route& route, Context& ctx);
+// Whether the request may see internal fields (space notes, organisation contacts and notes):
+// officers and administrators of the workspace (nullopt: of every workspace, that is instance
+// administrators).
+bool sees_internal(const Context& ctx, std::optional<Id> workspace_id);
 Response json_response(int status, const nlohmann::json& j,
                        const std::string& content_type = "application/json");
 // An entity tag for a version number, and the version an If-Match header asks for.

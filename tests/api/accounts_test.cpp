@@ -37,7 +37,7 @@ struct WithSink {
 
 class AccountsApi : public WithSink, public ApiTest {
 protected:
-    AccountsApi() : ApiTest(mail_to(sink.get())) {}
+    AccountsApi() : ApiTest(mail_to(sink.get())) { http = server.anonymous_client(); }
 
     void SetUp() override {
         if (!sink) {
@@ -231,7 +231,9 @@ TEST_F(AccountsApi, PersonalApiTokensReadOrWriteAsScoped) {
 TEST_F(AccountsApi, ChangesCarryTheirAuthorAndAccountsCanBeExportedAndErased) {
     http.post("/api/v1/auth/register", {{"email", "eve@example.org"}, {"password", "a long passphrase"},
                                         {"display_name", "Eve"}});
-    create_workspace("lille");
+    server.client().post("/api/v1/workspaces", workspace_body("lille"));
+    const Id eve = server.store().user_by_email("eve@example.org")->id;
+    server.store().set_role(eve, server.store().workspace_by_slug("lille")->id, Role::officer);
     Session s = login("eve@example.org", "a long passphrase");
     auto r = send("POST", spaces_path("lille"), s,
                   space_body("Corner shop", point_geometry(3.06, 50.63), "shop"));

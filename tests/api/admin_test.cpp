@@ -44,10 +44,10 @@ protected:
             req.headers["Content-Type"] = "application/json";
             req.body = body.dump();
         }
-        return http.send(req);
+        return anonymous.send(req);
     }
 
-    HttpClient anonymous = server.client();
+    HttpClient anonymous = server.anonymous_client();
     Account ana, olga, bob;
 };
 

@@ -34,7 +34,35 @@ protected:
             ASSERT_EQ(r.exit_code, 0) << r.err;
             expected += 172;
         }
+        r = run_impetus({"user", "create", "analyst@example.org", "--admin", "--password-stdin",
+                         "--db", db},
+                        "a long passphrase\n");
+        ASSERT_EQ(r.exit_code, 0) << r.err;
         server = std::make_unique<ServeProcess>(db);
+        token = personal_token("analyst@example.org", "a long passphrase");
+        ASSERT_FALSE(token.empty());
+    }
+
+    // A read-only personal API token, made as an analyst would: sign in, then create one.
+    std::string personal_token(const std::string& email, const std::string& password) {
+        const std::string jar = dir.file("cookies");
+        auto login = run_command({"curl", "-sf", "-c", jar, "-H", "Content-Type: application/json",
+                                  "-d", json{{"email", email}, {"password", password}}.dump(),
+                                  server->base_url() + "/api/v1/auth/login"});
+        if (login.exit_code != 0) return {};
+        const std::string csrf = json::parse(login.out)["csrf_token"];
+        auto created = run_command(
+            {"curl", "-sf", "-b", jar, "-H", "Content-Type: application/json", "-H",
+             "X-CSRF-Token: " + csrf, "-d", R"({"name": "GDAL", "scopes": ["read"]})",
+             server->base_url() + "/api/v1/me/tokens"});
+        if (created.exit_code != 0) return {};
+        return json::parse(created.out)["secret"];
+    }
+
+    // GDAL sends the token with every request of the OAPIF driver.
+    std::vector<std::string> with_token(std::vector<std::string> argv) const {
+        argv.insert(argv.begin() + 1, {"--config", "GDAL_HTTP_HEADERS", "Authorization: Bearer " + token});
+        return argv;
     }
 
     std::string url() const { return "OAPIF:" + server->base_url() + "/ogc"; }
@@ -42,6 +70,7 @@ protected:
     TempDir dir;
     std::string db = dir.file("gis.db");
     std::unique_ptr<ServeProcess> server;
+    std::string token;
     int expected = 0;
 };
 
@@ -85,8 +114,9 @@ TEST_F(GdalClient, OgrinfoSpatialFilterMatchesTheApi) {
 
 TEST_F(GdalClient, Ogr2ogrCopiesEveryFeatureThroughThePages) {
     auto out = dir.file("copy.geojson");
-    auto r = run_command({"ogr2ogr", "-f", "GeoJSON", "-oo", "PAGE_SIZE=25", out, url(),
-                          "spaces"});
+    // With an analyst's token: internal fields (the notes) come too.
+    auto r = run_command(with_token({"ogr2ogr", "-f", "GeoJSON", "-oo", "PAGE_SIZE=25", out,
+                                     url(), "spaces"}));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto fc = json::parse(read_file(out));
     ASSERT_EQ(fc["features"].size(), static_cast<std::size_t>(expected));
@@ -101,4 +131,16 @@ TEST_F(GdalClient, Ogr2ogrCopiesEveryFeatureThroughThePages) {
     }
     EXPECT_TRUE(polygon);
     EXPECT_TRUE(cafe) << "UTF-8 text did not survive the trip";
+
+    // Without it, the public view: the same features, no internal notes.
+    const auto public_out = dir.file("public.geojson");
+    r = run_command({"ogr2ogr", "-f", "GeoJSON", "-oo", "PAGE_SIZE=25", public_out, url(),
+                     "spaces"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto pub = json::parse(read_file(public_out));
+    ASSERT_EQ(pub["features"].size(), static_cast<std::size_t>(expected));
+    for (const auto& f : pub["features"]) {
+        const auto& notes = f["properties"]["notes"];
+        EXPECT_TRUE(notes.is_null() || notes == "") << f["properties"].dump();
+    }
 }

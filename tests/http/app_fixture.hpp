@@ -3,6 +3,7 @@
 // The web application over a SQLite store in a fresh temporary file, driven without sockets:
 // requests are built as http::Request values and handed to App::handle.
 
+#include "auth/secrets.hpp"
 #include "http/app.hpp"
 #include "http/message.hpp"
 #include "store/store.hpp"
@@ -69,10 +70,32 @@ protected:
         f.geometry = Point{{3.06, 50.63}};
         f.owner_organisation_id = org.id;
         space = store->create_space(ws.id, f, SpaceStatus::reported, "test");
+
+        // An instance administrator with an API token: requests made through call() carry it
+        // unless they bring credentials of their own (call_anonymously() sends none).
+        const User admin = store->create_user("admin@impetus.test", "Administrator", "", true);
+        store->create_api_token(admin.id, "tests", auth::sha256_hex(k_admin_token),
+                                {"read", "write"});
+    }
+
+    static constexpr const char* k_admin_token = "imp_test_administrator_token";
+
+    // The request as the administrator sends it, unless it carries credentials already.
+    static http::Request as_admin(http::Request r) {
+        if (!r.headers.contains("Authorization") && !r.headers.contains("Cookie")) {
+            r.headers["Authorization"] = std::string("Bearer ") + k_admin_token;
+        }
+        return r;
     }
 
     // The response with its body in `body`, also when it comes from the response cache.
     http::Response call(const http::Request& r) const {
+        http::Response response = app.handle(as_admin(r));
+        response.unshare_body();
+        return response;
+    }
+
+    http::Response call_anonymously(const http::Request& r) const {
         http::Response response = app.handle(r);
         response.unshare_body();
         return response;

@@ -28,12 +28,12 @@ http::Handler echo(const std::string& name) {
 class RouterTest : public ::testing::Test {
 protected:
     RouterTest() {
-        router.add("GET", "/things", "listThings", echo("list"));
-        router.add("POST", "/things", "createThing", echo("create"));
-        router.add("GET", "/things/{id}", "getThing", echo("get"));
-        router.add("PATCH", "/things/{id}", "updateThing", echo("update"));
-        router.add("GET", "/things/{id}/parts/{part}", "getPart", echo("part"));
-        router.add("GET", "/things.csv", "exportThings", echo("csv"));
+        router.add("GET", "/things", "listThings", http::Access::anyone, echo("list"));
+        router.add("POST", "/things", "createThing", http::Access::anyone, echo("create"));
+        router.add("GET", "/things/{id}", "getThing", http::Access::anyone, echo("get"));
+        router.add("PATCH", "/things/{id}", "updateThing", http::Access::anyone, echo("update"));
+        router.add("GET", "/things/{id}/parts/{part}", "getPart", http::Access::anyone, echo("part"));
+        router.add("GET", "/things.csv", "exportThings", http::Access::anyone, echo("csv"));
     }
 
     Response dispatch(const std::string& method, const std::string& target) const {
@@ -66,7 +66,7 @@ TEST_F(RouterTest, PathParametersArePercentDecoded) {
 }
 
 TEST_F(RouterTest, ContextParamThrowsForAMissingName) {
-    router.add("GET", "/bad/{x}", "bad", [](Context& ctx) { return text(ctx.param("y")); });
+    router.add("GET", "/bad/{x}", "bad", http::Access::anyone, [](Context& ctx) { return text(ctx.param("y")); });
     auto r = dispatch("GET", "/bad/1");
     EXPECT_EQ(r.status, 500);
 }
@@ -101,7 +101,7 @@ TEST_F(RouterTest, OtherMethodIs405WithAllow) {
 }
 
 TEST_F(RouterTest, PostOnlyPathHasNoHeadInAllow) {
-    router.add("POST", "/jobs", "createJob", echo("job"));
+    router.add("POST", "/jobs", "createJob", http::Access::anyone, echo("job"));
     auto r = dispatch("GET", "/jobs");
     EXPECT_EQ(r.status, 405);
     EXPECT_EQ(r.headers["Allow"], "POST");
@@ -144,14 +144,14 @@ TEST_F(RouterTest, FallbackErrorsBecomeProblems) {
 }
 
 TEST_F(RouterTest, ErrorsBecomeProblemsWithTheirStatus) {
-    router.add("GET", "/fail/conflict", "c", [](Context&) -> Response {
+    router.add("GET", "/fail/conflict", "c", http::Access::anyone, [](Context&) -> Response {
         throw Error(ErrorKind::conflict, "already there", "use another name",
                     {{"/name", "is taken"}});
     });
-    router.add("GET", "/fail/internal", "i", [](Context&) -> Response {
+    router.add("GET", "/fail/internal", "i", http::Access::anyone, [](Context&) -> Response {
         throw Error(ErrorKind::internal, "secret detail of the bug");
     });
-    router.add("GET", "/fail/std", "s", [](Context&) -> Response {
+    router.add("GET", "/fail/std", "s", http::Access::anyone, [](Context&) -> Response {
         throw std::runtime_error("secret library message");
     });
 

@@ -93,6 +93,9 @@ HttpResponse HttpClient::send(const HttpRequest& request) const {
     }
     req.target(request.target);
     req.set(bhttp::field::host, m_host + ":" + std::to_string(m_port));
+    for (const auto& [k, v] : m_defaults) {
+        if (!request.headers.contains(k)) req.set(k, v);
+    }
     for (const auto& [k, v] : request.headers) req.set(k, v);
     req.keep_alive(false);
     req.body() = request.body;

@@ -67,6 +67,11 @@ public:
                            std::string body, const std::string& content_type,
                            HeaderMap headers = {}) const;
 
+    // Headers sent with every request unless the request sets them itself (credentials).
+    void set_default_header(const std::string& name, const std::string& value) {
+        m_defaults[name] = value;
+    }
+
     const std::string& host() const noexcept { return m_host; }
     std::uint16_t port() const noexcept { return m_port; }
     // "http://127.0.0.1:PORT"
@@ -79,6 +84,7 @@ private:
     std::string m_host;
     std::uint16_t m_port;
     std::chrono::milliseconds m_timeout;
+    HeaderMap m_defaults;
 };
 
 // A plain TCP connection: send any bytes, read whatever comes back.

@@ -3,6 +3,8 @@
 
 #include "support/test_server.hpp"
 
+#include "auth/secrets.hpp"
+
 #include <stdexcept>
 
 namespace impetus::test {
@@ -11,6 +13,13 @@ TestServer::TestServer(TestServerOptions options) {
     StoreOptions so;
     so.location = (m_dir.path() / "impetus.db").string();
     m_store = open_store(so);
+    {
+        const User admin = m_store->create_user("admin@impetus.test", "Test administrator", "",
+                                                true);
+        m_admin_token = "imp_test_administrator_token";
+        m_store->create_api_token(admin.id, "tests", auth::sha256_hex(m_admin_token),
+                                  {"read", "write"});
+    }
     if (options.app.upload_dir.empty()) options.app.upload_dir = m_dir.path() / "uploads";
     m_app = std::make_unique<http::App>(*m_store, std::move(options.app));
     http::ServerOptions server_options = std::move(options.server);

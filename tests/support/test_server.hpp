@@ -46,7 +46,19 @@ public:
     std::uint16_t port() const noexcept { return m_port; }
     std::string host() const { return "127.0.0.1"; }
     std::string base_url() const;
-    HttpClient client() const { return HttpClient(host(), m_port); }
+    // A client of the instance administrator the server starts with (an API token that reads
+    // and writes): the API tests exercise what the routes do; tests/api/permissions_test.cpp
+    // checks who may call them.
+    HttpClient client() const {
+        HttpClient c(host(), m_port);
+        c.set_default_header("Authorization", "Bearer " + m_admin_token);
+        return c;
+    }
+    // A client without credentials: the public.
+    HttpClient anonymous_client() const { return HttpClient(host(), m_port); }
+    const std::string& admin_token() const noexcept { return m_admin_token; }
+    // The application, for its route table (the permission test walks it).
+    const http::App& app() const noexcept { return *m_app; }
 
     // The store behind the server, for checks the API cannot make (integrity), never to
     // arrange or inspect what a test is about.
@@ -63,6 +75,7 @@ private:
     std::unique_ptr<http::App> m_app;
     std::unique_ptr<http::Server> m_server;
     std::uint16_t m_port = 0;
+    std::string m_admin_token;
     std::thread m_thread;
     std::exception_ptr m_failure;
 };

@@ -9,6 +9,8 @@ import { AdminPage } from './pages/AdminPage';
 import { SpaceFormPage } from './pages/SpaceFormPage';
 import { ImportPage } from './pages/ImportPage';
 import { DiscoveryPage } from './pages/DiscoveryPage';
+import { ForgotPage, LinkPage, LoginPage, RegisterPage, ResetPage } from './pages/AccountPages';
+import { StaffOnly } from './components/StaffOnly';
 
 export function App() {
   const { route, query } = useLocation();
@@ -21,11 +23,17 @@ export function App() {
     case 'home': page = <HomePage />; break;
     case 'map': page = <MapPage ws={route.ws} query={query} />; break;
     case 'space': page = <SpacePage ws={route.ws} id={route.id} />; break;
-    case 'admin': page = <AdminPage ws={route.ws} query={query} />; break;
-    case 'new': page = <SpaceFormPage ws={route.ws} />; break;
-    case 'edit': page = <SpaceFormPage ws={route.ws} id={route.id} />; break;
-    case 'import': page = <ImportPage ws={route.ws} />; break;
-    case 'discovery': page = <DiscoveryPage ws={route.ws} />; break;
+    case 'admin': page = <StaffOnly ws={route.ws}><AdminPage ws={route.ws} query={query} /></StaffOnly>; break;
+    case 'new': page = <StaffOnly ws={route.ws}><SpaceFormPage ws={route.ws} /></StaffOnly>; break;
+    case 'edit': page = <StaffOnly ws={route.ws}><SpaceFormPage ws={route.ws} id={route.id} /></StaffOnly>; break;
+    case 'import': page = <StaffOnly ws={route.ws}><ImportPage ws={route.ws} /></StaffOnly>; break;
+    case 'discovery': page = <StaffOnly ws={route.ws}><DiscoveryPage ws={route.ws} /></StaffOnly>; break;
+    case 'login': page = <LoginPage query={query} />; break;
+    case 'register': page = <RegisterPage />; break;
+    case 'forgot': page = <ForgotPage />; break;
+    case 'reset': page = <ResetPage query={query} />; break;
+    case 'verify': page = <LinkPage kind="verify" query={query} />; break;
+    case 'unlock': page = <LinkPage kind="unlock" query={query} />; break;
     default:
       page = (
         <section>

@@ -1,3 +1,5 @@
+import { csrfToken, type Account } from './session';
+
 // The REST API (/api/v1) as the interface uses it. Errors arrive as RFC 9457 problems and are
 // thrown as ApiError, whose `fields` map JSON Pointers (/name, /geometry ...) to messages.
 
@@ -150,11 +152,14 @@ export class ApiError extends Error {
 
 async function request<T>(method: string, url: string, body?: BodyInit, headers: Record<string, string> = {}): Promise<T> {
   let res: Response;
+  // Writes carry the session's CSRF token (the session itself travels in its cookie).
+  const csrf: Record<string, string> = method !== 'GET' && csrfToken() ? { 'X-CSRF-Token': csrfToken() } : {};
   try {
-    res = await fetch(url, { method, body, headers: { Accept: 'application/json', ...headers } });
+    res = await fetch(url, { method, body, headers: { Accept: 'application/json', ...csrf, ...headers } });
   } catch {
     throw new ApiError(0, 'network');
   }
+  if (res.status === 204) return null as T;
   const text = await res.text();
   const data = text ? JSON.parse(text) : null;
   if (!res.ok) {
@@ -213,6 +218,16 @@ export const api = {
     request<Job>('POST', `/api/v1/workspaces/${encodeURIComponent(slug)}/discoveries`, json({ path, dry_run: dryRun }), JSON_HEADERS),
   cancelJob: (slug: string, id: number) =>
     request<Job>('POST', `/api/v1/workspaces/${encodeURIComponent(slug)}/jobs/${id}/cancel`),
+  login: (email: string, password: string) =>
+    request<Account>('POST', '/api/v1/auth/login', json({ email, password }), JSON_HEADERS),
+  logout: () => request<null>('POST', '/api/v1/auth/logout'),
+  register: (email: string, password: string, display_name: string) =>
+    request<Account>('POST', '/api/v1/auth/register', json({ email, password, display_name }), JSON_HEADERS),
+  verifyEmail: (token: string) => request<null>('POST', '/api/v1/auth/verify-email', json({ token }), JSON_HEADERS),
+  unlock: (token: string) => request<null>('POST', '/api/v1/auth/unlock', json({ token }), JSON_HEADERS),
+  requestReset: (email: string) => request<{ detail: string }>('POST', '/api/v1/auth/password-reset', json({ email }), JSON_HEADERS),
+  confirmReset: (token: string, password: string) =>
+    request<null>('POST', '/api/v1/auth/password-reset/confirm', json({ token, password }), JSON_HEADERS),
   exportUrl: (slug: string, format: 'geojson' | 'csv', params: URLSearchParams) =>
     `/api/v1/workspaces/${encodeURIComponent(slug)}/spaces.${format}${params.toString() ? `?${params}` : ''}`,
 };

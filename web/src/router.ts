@@ -12,11 +12,24 @@ export type Route =
   | { page: 'edit'; ws: string; id: number }
   | { page: 'import'; ws: string }
   | { page: 'discovery'; ws: string }
+  | { page: 'login' }
+  | { page: 'register' }
+  | { page: 'forgot' }
+  | { page: 'reset' }
+  | { page: 'verify' }
+  | { page: 'unlock' }
   | { page: 'notfound' };
 
 export function parseRoute(path: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts.length === 0) return { page: 'home' };
+  const top = parts.join('/');
+  if (top === 'login') return { page: 'login' };
+  if (top === 'register') return { page: 'register' };
+  if (top === 'account/forgot') return { page: 'forgot' };
+  if (top === 'account/reset') return { page: 'reset' };
+  if (top === 'account/verify') return { page: 'verify' };
+  if (top === 'account/unlock') return { page: 'unlock' };
   if (parts[0] !== 'w' || parts.length < 2) return { page: 'notfound' };
   const ws = parts[1];
   const rest = parts.slice(2);
@@ -35,6 +48,7 @@ export function parseRoute(path: string): Route {
 
 export const paths = {
   home: () => '/',
+  login: (next?: string) => (next ? `/login?next=${encodeURIComponent(next)}` : '/login'),
   map: (ws: string) => `/w/${encodeURIComponent(ws)}`,
   space: (ws: string, id: number) => `/w/${encodeURIComponent(ws)}/spaces/${id}`,
   admin: (ws: string) => `/w/${encodeURIComponent(ws)}/admin`,

@@ -27,13 +27,14 @@ after(async () => {
   await server?.stop();
 });
 
-async function api(path, init) {
-  const res = await fetch(`${server.base}${path}`, init);
+// The API as the signed-in page's session sees it.
+async function api(page, path) {
+  const res = await page.context().request.get(`${server.base}${path}`);
   return res.json();
 }
 
 test('an uploaded extract is scanned and its candidates reviewed', async () => {
-  const page = await newPage(browser, server.base);
+  const page = await newPage(browser, server.base, { signedIn: true });
   await page.goto(`${server.base}/w/lille/admin`);
   await page.getByRole('link', { name: 'Find spaces in OpenStreetMap' }).click();
   await page.getByRole('heading', { name: /Discovery from OpenStreetMap/ }).waitFor();
@@ -71,7 +72,7 @@ test('an uploaded extract is scanned and its candidates reviewed', async () => {
   // Accept one: it leaves the list and is verified.
   await page.getByRole('button', { name: 'Accept as verified: Textile mill' }).click();
   await page.getByText('4 candidates to review').waitFor();
-  const spaces = await api('/api/v1/workspaces/lille/spaces?source=osm&source_id=way/100');
+  const spaces = await api(page, '/api/v1/workspaces/lille/spaces?source=osm&source_id=way/100');
   assert.equal(spaces.items[0].status, 'verified');
 
   // Dismiss one: a reason is required, then it is withdrawn with that reason in its history.
@@ -81,9 +82,9 @@ test('an uploaded extract is scanned and its candidates reviewed', async () => {
   await page.getByLabel('Why is it dismissed?').fill('Only a wall is left standing');
   await page.getByRole('button', { name: 'Dismiss the candidate' }).click();
   await page.getByText('3 candidates to review').waitFor();
-  const ruin = (await api('/api/v1/workspaces/lille/spaces?source=osm&source_id=way/103')).items[0];
+  const ruin = (await api(page, '/api/v1/workspaces/lille/spaces?source=osm&source_id=way/103')).items[0];
   assert.equal(ruin.status, 'withdrawn');
-  const history = await api(`/api/v1/workspaces/lille/spaces/${ruin.id}/history`);
+  const history = await api(page, `/api/v1/workspaces/lille/spaces/${ruin.id}/history`);
   assert.equal(history.items.at(-1).reason, 'Only a wall is left standing');
 
   // Scanning again keeps the decisions.
@@ -100,7 +101,7 @@ test('an uploaded extract is scanned and its candidates reviewed', async () => {
 });
 
 test('a file that is not an extract is refused with the reason', async () => {
-  const page = await newPage(browser, server.base);
+  const page = await newPage(browser, server.base, { signedIn: true });
   await page.goto(`${server.base}/w/lille/admin/discovery`);
   await page.getByLabel('OpenStreetMap extract (.osm.pbf)').setInputFiles({
     name: 'notes.osm.pbf', mimeType: 'application/octet-stream', buffer: Buffer.from('not an extract at all'),
@@ -113,7 +114,7 @@ test('a file that is not an extract is refused with the reason', async () => {
 
 test('an extract from the server folder is scanned with progress and a result', async (t) => {
   if (!osmExtracts(t)) return;
-  const page = await newPage(browser, server.base);
+  const page = await newPage(browser, server.base, { signedIn: true });
   await page.goto(`${server.base}/w/vaduz/admin/discovery`);
   await page.getByLabel('A file on the server').check();
   await page.getByLabel('Extract on the server').selectOption('liechtenstein-2024-03-04.osm.pbf');
@@ -122,7 +123,7 @@ test('an extract from the server folder is scanned with progress and a result', 
   await job.getByText('Done').waitFor({ timeout: 60000 });
   assert.match(await job.getByTestId('scan-counts').innerText(), /Candidates\s+19/);
   await page.getByText('19 candidates to review').waitFor();
-  const jobs = await api('/api/v1/workspaces/vaduz/jobs');
+  const jobs = await api(page, '/api/v1/workspaces/vaduz/jobs');
   assert.equal(jobs.items[0].progress.phase, 'done');
   assert.equal(jobs.items[0].progress.share_read, 1);
   assert.deepEqual(page.errors, []);
@@ -132,7 +133,7 @@ test('an extract from the server folder is scanned with progress and a result', 
 // Real scans of the test extracts end within a poll, so the running state is served here as
 // the API documents it (the API tests check the real progress reports).
 test('a running scan shows its progress and can be cancelled', async () => {
-  const page = await newPage(browser, server.base);
+  const page = await newPage(browser, server.base, { signedIn: true });
   const running = {
     id: 41, workspace: 'lille', kind: 'discovery', status: 'running',
     params: { source: 'upload', file_name: 'region.osm.pbf', size: 160000000, dry_run: false },

@@ -16,9 +16,12 @@ export const impetus = process.env.IMPETUS_BINARY ?? join(root, 'build', 'src', 
 export const sharedData = join(root, '..', 'shared', 'data');
 const require = createRequire(import.meta.url);
 
-export function cli(args, db) {
-  return execFileSync(impetus, [...args, '--db', db], { encoding: 'utf8' });
+export function cli(args, db, input) {
+  return execFileSync(impetus, [...args, '--db', db], { encoding: 'utf8', input });
 }
+
+// The instance administrator every test server starts with.
+export const ADMIN = { email: 'admin@example.org', password: 'a long passphrase' };
 
 // The real register, or a failure when CI runs without it.
 export function osmExtracts(t) {
@@ -44,6 +47,7 @@ export async function startServer({ workspaces = [], serveArgs = [] } = {}) {
     cli(['workspace', 'create', ws.slug, '--name', ws.name, '--center', ws.center, '--zoom', String(ws.zoom ?? 13)], db);
     for (const file of ws.imports ?? []) cli(['import', file, '--workspace', ws.slug], db);
   }
+  cli(['user', 'create', ADMIN.email, '--admin', '--name', 'Ada Admin', '--password-stdin'], db, `${ADMIN.password}\n`);
   const proc = spawn(impetus, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web-root', webRoot, ...serveArgs], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -87,8 +91,13 @@ export async function launchBrowser() {
 
 // A page that fails any request leaving the machine (map tiles included: the interface must
 // work without them) and records script errors.
-export async function newPage(browser, base, { width = 1280, height = 900, locale = 'en-GB' } = {}) {
+export async function newPage(browser, base, { width = 1280, height = 900, locale = 'en-GB', signedIn = false } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, locale });
+  if (signedIn) {
+    // The session cookie lands in the browser context, as after signing in through the form.
+    const res = await context.request.post(`${base}/api/v1/auth/login`, { data: ADMIN });
+    if (!res.ok()) throw new Error(`sign-in failed: ${res.status()} ${await res.text()}`);
+  }
   const page = await context.newPage();
   const origin = new URL(base).origin;
   await page.route('**/*', (route) => {

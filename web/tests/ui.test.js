@@ -58,7 +58,7 @@ async function drawnOnMap(page) {
 test('the real brownfield register imported through the browser shows on the map', async (t) => {
   const file = brightonRegister(t);
   if (!file) return;
-  const page = await newPage(browser, server.base);
+  const page = await newPage(browser, server.base, { signedIn: true });
   await page.goto(`${server.base}/w/brighton/admin/import`);
   await page.getByLabel('File').setInputFiles(file);
   await page.getByRole('button', { name: 'Import' }).click();
@@ -133,7 +133,7 @@ test('a space page opens from the list', async () => {
 });
 
 test('a space drawn on the map in the back office appears on the public map', async () => {
-  const page = await newPage(browser, server.base);
+  const page = await newPage(browser, server.base, { signedIn: true });
   await page.goto(`${server.base}/w/demo/admin/new`);
   await page.getByLabel('Name').fill('Drawn pavilion');
   await page.getByLabel('Kind').selectOption('plot');
@@ -162,7 +162,7 @@ test('a space drawn on the map in the back office appears on the public map', as
 });
 
 test('a bad form shows the API field errors next to their fields', async () => {
-  const page = await newPage(browser, server.base);
+  const page = await newPage(browser, server.base, { signedIn: true });
   await page.goto(`${server.base}/w/demo/admin/new`);
   await page.getByLabel('Floors').fill('-3');
   await page.getByLabel('Available from').fill('2027-05-01');
@@ -185,7 +185,7 @@ test('a bad form shows the API field errors next to their fields', async () => {
 });
 
 test('a status change with a reason lands in the history', async () => {
-  const page = await newPage(browser, server.base);
+  const page = await newPage(browser, server.base, { signedIn: true });
   await page.goto(`${server.base}/w/demo/admin?q=cinema`);
   await page.getByRole('link', { name: 'Edit Old cinema (demo)' }).click();
   await page.getByRole('heading', { name: 'Change status' }).waitFor();
@@ -240,7 +240,7 @@ test('pages work on a phone-sized screen', async () => {
 });
 
 test('axe-core finds no WCAG 2.1 A/AA violations on any page', async () => {
-  const page = await newPage(browser, server.base);
+  const page = await newPage(browser, server.base, { signedIn: true });
   const spaces = await (await fetch(`${server.base}/api/v1/workspaces/demo/spaces?limit=1`)).json();
   const id = spaces.items[0].id;
   const pages = [

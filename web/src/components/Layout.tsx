@@ -1,7 +1,9 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { LANGUAGES, language, setLanguage, t } from '../i18n';
-import { paths } from '../router';
+import { api } from '../api';
+import { navigate, paths } from '../router';
+import { setSession, useSession } from '../session';
 
 interface Props {
   ws?: string;
@@ -21,6 +23,15 @@ export function Layout({ ws, route, children }: Props) {
   }, [route, ws]);
 
   const current = (page: string) => (route === page ? { 'aria-current': 'page' as const } : {});
+  const me = useSession();
+  const signOut = async () => {
+    try {
+      await api.logout();
+    } finally {
+      setSession(null);
+      navigate('/');
+    }
+  };
   return (
     <>
       <a class="skip-link" href="#main">{t('nav.skip')}</a>
@@ -33,6 +44,16 @@ export function Layout({ ws, route, children }: Props) {
             {ws && <li><a href={paths.admin(ws)} {...current('admin')}>{t('nav.admin')}</a></li>}
           </ul>
         </nav>
+        <div class="account">
+          {me ? (
+            <>
+              <span class="account-name">{me.display_name || me.email}</span>
+              <button type="button" class="link-button" onClick={signOut}>{t('account.sign_out')}</button>
+            </>
+          ) : (
+            me === null && <a href={paths.login(route === 'login' ? undefined : location.pathname + location.search)}>{t('account.sign_in')}</a>
+          )}
+        </div>
         <label class="language">
           <span>{t('nav.language')}</span>
           <select value={language()} onChange={(e) => setLanguage((e.target as HTMLSelectElement).value)}>

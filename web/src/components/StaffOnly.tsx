@@ -1,0 +1,31 @@
+// The back office is for the workspace's officers and administrators: others are asked to sign
+// in, or told that their account has no role here. The server enforces the same rule.
+
+import type { ComponentChildren } from 'preact';
+import { Loading } from './Messages';
+import { t } from '../i18n';
+import { paths } from '../router';
+import { isStaff, useSession } from '../session';
+
+export function StaffOnly({ ws, children }: { ws: string; children: ComponentChildren }) {
+  const me = useSession();
+  if (me === undefined) return <Loading />;
+  if (me === null) {
+    return (
+      <section class="narrow">
+        <h1>{t('account.sign_in_needed')}</h1>
+        <p>{t('account.back_office_staff')}</p>
+        <p><a class="button" href={paths.login(location.pathname + location.search)}>{t('account.sign_in')}</a></p>
+      </section>
+    );
+  }
+  if (!isStaff(me, ws)) {
+    return (
+      <section class="narrow">
+        <h1>{t('account.no_role')}</h1>
+        <p>{t('account.back_office_staff')}</p>
+      </section>
+    );
+  }
+  return <>{children}</>;
+}

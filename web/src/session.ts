@@ -1,0 +1,59 @@
+// The signed-in account, as the server knows it (GET /api/v1/me), and the session's CSRF token,
+// which every write carries (api.ts). Pages subscribe through useSession().
+
+import { useEffect, useState } from 'preact/hooks';
+
+export interface Account {
+  id: number;
+  email: string;
+  display_name: string;
+  email_verified: boolean;
+  instance_admin: boolean;
+  roles: { workspace: string; role: string }[];
+  csrf_token?: string;
+}
+
+// undefined: not asked yet; null: nobody is signed in.
+let current: Account | null | undefined;
+const listeners = new Set<() => void>();
+
+function set(a: Account | null) {
+  current = a;
+  listeners.forEach((l) => l());
+}
+
+export function csrfToken(): string {
+  return current?.csrf_token ?? '';
+}
+
+export async function loadSession(): Promise<void> {
+  try {
+    const res = await fetch('/api/v1/me', { headers: { Accept: 'application/json' } });
+    set(res.ok ? ((await res.json()) as Account) : null);
+  } catch {
+    set(null);
+  }
+}
+
+export function setSession(a: Account | null): void {
+  set(a);
+}
+
+// Officers and administrators of the workspace, and instance administrators, use its back office.
+export function isStaff(a: Account | null | undefined, ws: string): boolean {
+  if (!a) return false;
+  return a.instance_admin || a.roles.some((r) => r.workspace === ws && (r.role === 'officer' || r.role === 'admin'));
+}
+
+export function useSession(): Account | null | undefined {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const update = () => setTick((n) => n + 1);
+    listeners.add(update);
+    if (current === undefined) loadSession();
+    return () => {
+      listeners.delete(update);
+    };
+  }, []);
+  return current;
+}

@@ -1,0 +1,86 @@
+// Accounts in the browser: the back office asks for a sign-in and comes back after it, wrong
+// passwords are refused, the e-mailed confirmation link works, signing out ends the session.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { root, ADMIN, startServer, launchBrowser, newPage, axeViolations } from './harness.js';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer({
+    workspaces: [{ slug: 'demo', name: 'Demo city', center: '3.0573,50.6292', zoom: 13, imports: [join(root, 'data', 'demo', 'spaces.geojson')] }],
+  });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('the back office asks for a sign-in and returns to the page after it', async () => {
+  const page = await newPage(browser, server.base);
+  await page.goto(`${server.base}/w/demo/admin?q=cinema`);
+  await page.getByRole('heading', { name: 'Please sign in' }).waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+  await page.getByRole('main').getByRole('link', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+
+  await page.getByLabel('E-mail address').fill(ADMIN.email);
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('alert').filter({ hasText: 'the e-mail address or the password is wrong' }).waitFor();
+
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${server.base}/w/demo/admin?q=cinema`);
+  await page.locator('table.admin-table').waitFor();
+  await page.getByRole('banner').getByText('Ada Admin').waitFor();
+
+  // The session cookie is out of the page's reach.
+  assert.equal(await page.evaluate(() => document.cookie), '');
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('banner').getByRole('link', { name: 'Sign in' }).waitFor();
+  await page.goto(`${server.base}/w/demo/admin`);
+  await page.getByRole('heading', { name: 'Please sign in' }).waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a new account confirms its address through the e-mailed link', async () => {
+  const page = await newPage(browser, server.base);
+  await page.goto(`${server.base}/register`);
+  await page.getByLabel('E-mail address').fill('nina@example.org');
+  await page.getByLabel('Your name (optional)').fill('Nina');
+  await page.getByLabel('Password (at least 10 characters)').fill('short');
+  await page.getByRole('button', { name: 'Create an account' }).click();
+  await page.getByText('must be at least 10 characters long').waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+  await page.getByLabel('Password (at least 10 characters)').fill('a long passphrase');
+  await page.getByRole('button', { name: 'Create an account' }).click();
+  await page.getByText('Your account is created').waitFor();
+
+  // The mail waits in the outbox (no mail server here): its link is what the person opens.
+  const body = execFileSync('sqlite3', [server.db, "SELECT body FROM mail_outbox WHERE recipient = 'nina@example.org'"], { encoding: 'utf8' });
+  const link = body.match(/(\/account\/verify\?token=[A-Za-z0-9_-]+)/);
+  assert.ok(link, body);
+  await page.goto(`${server.base}${link[1]}`);
+  await page.getByText('Your e-mail address is confirmed.').waitFor();
+  await page.goto(`${server.base}${link[1]}`);
+  await page.getByRole('alert').filter({ hasText: 'not valid any more' }).waitFor();
+
+  // Signed in, Nina has no role in the workspace: its back office stays closed.
+  await page.goto(`${server.base}/login?next=/w/demo/admin`);
+  await page.getByLabel('E-mail address').fill('nina@example.org');
+  await page.getByLabel('Password').fill('a long passphrase');
+  await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'No access to this back office' }).waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
