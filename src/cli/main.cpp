@@ -3,6 +3,7 @@
 
 #include "cli/command.hpp"
 #include "core/error.hpp"
+#include "store/actor.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -25,6 +26,8 @@ int main(int argc, char** argv) {
     for (auto& c : commands) {
         if (!c->app()->parsed()) continue;
         try {
+            // The audit log names the command line as the author of what a command changes.
+            ActorScope actor(Actor{std::nullopt, "cli", ""});
             return c->run();
         } catch (const Error& e) {
             std::cerr << "impetus: error: " << e.what() << "\n";

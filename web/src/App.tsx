@@ -11,6 +11,7 @@ import { ImportPage } from './pages/ImportPage';
 import { DiscoveryPage } from './pages/DiscoveryPage';
 import { ForgotPage, LinkPage, LoginPage, RegisterPage, ResetPage } from './pages/AccountPages';
 import { StaffOnly } from './components/StaffOnly';
+import { AuditPage } from './pages/AuditPage';
 
 export function App() {
   const { route, query } = useLocation();
@@ -28,6 +29,7 @@ export function App() {
     case 'edit': page = <StaffOnly ws={route.ws}><SpaceFormPage ws={route.ws} id={route.id} /></StaffOnly>; break;
     case 'import': page = <StaffOnly ws={route.ws}><ImportPage ws={route.ws} /></StaffOnly>; break;
     case 'discovery': page = <StaffOnly ws={route.ws}><DiscoveryPage ws={route.ws} /></StaffOnly>; break;
+    case 'audit': page = <StaffOnly ws={route.ws} adminOnly><AuditPage ws={route.ws} query={query} /></StaffOnly>; break;
     case 'login': page = <LoginPage query={query} />; break;
     case 'register': page = <RegisterPage />; break;
     case 'forgot': page = <ForgotPage />; break;

@@ -137,6 +137,20 @@ export interface ExtractList {
   items: { path: string; size: number; modified: string }[];
 }
 
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  user_id: number | null;
+  address: string;
+  workspace: string | null;
+  entity: string;
+  entity_id: number;
+  action: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
+
 export class ApiError extends Error {
   status: number;
   hint: string;
@@ -218,6 +232,10 @@ export const api = {
     request<Job>('POST', `/api/v1/workspaces/${encodeURIComponent(slug)}/discoveries`, json({ path, dry_run: dryRun }), JSON_HEADERS),
   cancelJob: (slug: string, id: number) =>
     request<Job>('POST', `/api/v1/workspaces/${encodeURIComponent(slug)}/jobs/${id}/cancel`),
+  audit: (slug: string, params: URLSearchParams) =>
+    request<{ items: AuditEntry[]; total: number }>('GET', `/api/v1/workspaces/${encodeURIComponent(slug)}/audit?${params}`),
+  auditCsvUrl: (slug: string, params: URLSearchParams) =>
+    `/api/v1/workspaces/${encodeURIComponent(slug)}/audit.csv${params.toString() ? `?${params}` : ''}`,
   login: (email: string, password: string) =>
     request<Account>('POST', '/api/v1/auth/login', json({ email, password }), JSON_HEADERS),
   logout: () => request<null>('POST', '/api/v1/auth/logout'),

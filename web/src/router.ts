@@ -12,6 +12,7 @@ export type Route =
   | { page: 'edit'; ws: string; id: number }
   | { page: 'import'; ws: string }
   | { page: 'discovery'; ws: string }
+  | { page: 'audit'; ws: string }
   | { page: 'login' }
   | { page: 'register' }
   | { page: 'forgot' }
@@ -41,6 +42,7 @@ export function parseRoute(path: string): Route {
     if (rest[1] === 'new' && rest.length === 2) return { page: 'new', ws };
     if (rest[1] === 'import' && rest.length === 2) return { page: 'import', ws };
     if (rest[1] === 'discovery' && rest.length === 2) return { page: 'discovery', ws };
+    if (rest[1] === 'audit' && rest.length === 2) return { page: 'audit', ws };
     if (rest[1] === 'spaces' && rest.length === 3 && !Number.isNaN(id(rest[2]))) return { page: 'edit', ws, id: id(rest[2]) };
   }
   return { page: 'notfound' };
@@ -56,6 +58,7 @@ export const paths = {
   edit: (ws: string, id: number) => `/w/${encodeURIComponent(ws)}/admin/spaces/${id}`,
   import: (ws: string) => `/w/${encodeURIComponent(ws)}/admin/import`,
   discovery: (ws: string) => `/w/${encodeURIComponent(ws)}/admin/discovery`,
+  audit: (ws: string) => `/w/${encodeURIComponent(ws)}/admin/audit`,
 };
 
 const listeners = new Set<() => void>();

@@ -40,9 +40,10 @@ export function setSession(a: Account | null): void {
 }
 
 // Officers and administrators of the workspace, and instance administrators, use its back office.
-export function isStaff(a: Account | null | undefined, ws: string): boolean {
+// With `adminOnly`, the workspace's administrators (and instance administrators) only.
+export function isStaff(a: Account | null | undefined, ws: string, adminOnly = false): boolean {
   if (!a) return false;
-  return a.instance_admin || a.roles.some((r) => r.workspace === ws && (r.role === 'officer' || r.role === 'admin'));
+  return a.instance_admin || a.roles.some((r) => r.workspace === ws && (r.role === 'admin' || (!adminOnly && r.role === 'officer')));
 }
 
 export function useSession(): Account | null | undefined {

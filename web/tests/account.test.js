@@ -84,3 +84,28 @@ test('a new account confirms its address through the e-mailed link', async () =>
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('administrators browse and filter the audit log and download it', async () => {
+  const page = await newPage(browser, server.base, { signedIn: true });
+  await page.goto(`${server.base}/w/demo/admin`);
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+  const rows = page.locator('table.audit-table tbody tr');
+  await rows.first().waitFor();
+  assert.match(await rows.first().innerText(), /cli/);
+  assert.match(await page.locator('table.audit-table').innerText(), /imported · Space \d+/);
+
+  await page.getByLabel('Record').selectOption('workspace');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await page.waitForURL(/entity=workspace/);
+  await page.getByText('1 entries').waitFor();
+  assert.match(await rows.first().innerText(), /created · Workspace/);
+  const csv = page.getByRole('link', { name: 'Download as CSV' });
+  assert.equal(await csv.getAttribute('href'), '/api/v1/workspaces/demo/audit.csv?entity=workspace');
+  const res = await page.context().request.get(`${server.base}/api/v1/workspaces/demo/audit.csv?entity=workspace`);
+  assert.equal(res.status(), 200);
+  assert.match(await res.text(), /^id,at,actor,/);
+  assert.deepEqual(await axeViolations(page), []);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

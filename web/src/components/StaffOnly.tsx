@@ -1,5 +1,6 @@
-// The back office is for the workspace's officers and administrators: others are asked to sign
-// in, or told that their account has no role here. The server enforces the same rule.
+// The back office is for the workspace's officers and administrators (some pages for its
+// administrators only): others are asked to sign in, or told that their account has no role
+// here. The server enforces the same rule.
 
 import type { ComponentChildren } from 'preact';
 import { Loading } from './Messages';
@@ -7,7 +8,7 @@ import { t } from '../i18n';
 import { paths } from '../router';
 import { isStaff, useSession } from '../session';
 
-export function StaffOnly({ ws, children }: { ws: string; children: ComponentChildren }) {
+export function StaffOnly({ ws, adminOnly = false, children }: { ws: string; adminOnly?: boolean; children: ComponentChildren }) {
   const me = useSession();
   if (me === undefined) return <Loading />;
   if (me === null) {
@@ -19,7 +20,7 @@ export function StaffOnly({ ws, children }: { ws: string; children: ComponentChi
       </section>
     );
   }
-  if (!isStaff(me, ws)) {
+  if (!isStaff(me, ws, adminOnly)) {
     return (
       <section class="narrow">
         <h1>{t('account.no_role')}</h1>

@@ -5,11 +5,13 @@ import { StatusBadge } from '../components/Status';
 import { useDocumentTitle, useLoad, useWorkspace } from '../hooks';
 import { formatArea, formatDate, t } from '../i18n';
 import { navigate, paths } from '../router';
+import { isStaff, useSession } from '../session';
 
 const PAGE = 50;
 
 export function AdminPage({ ws, query }: { ws: string; query: URLSearchParams }) {
   const workspace = useWorkspace(ws);
+  const me = useSession();
   useDocumentTitle(t('admin.title'));
   const q = query.get('q') ?? '';
   const status = query.get('status') ?? '';
@@ -39,6 +41,7 @@ export function AdminPage({ ws, query }: { ws: string; query: URLSearchParams })
         <a class="button" href={paths.newSpace(ws)}>{t('admin.new')}</a>
         <a class="button secondary" href={paths.import(ws)}>{t('admin.import')}</a>
         <a class="button secondary" href={paths.discovery(ws)}>{t('admin.discovery')}</a>
+        {isStaff(me, ws, true) && <a class="button secondary" href={paths.audit(ws)}>{t('admin.audit')}</a>}
       </p>
       <form class="inline-form" role="search" aria-label={t('admin.search')} onSubmit={(e) => { e.preventDefault(); go({ q: text, offset: '' }); }}>
         <label for="a-q">{t('filters.text')}</label>
