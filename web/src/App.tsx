@@ -12,6 +12,7 @@ import { DiscoveryPage } from './pages/DiscoveryPage';
 import { ForgotPage, LinkPage, LoginPage, RegisterPage, ResetPage } from './pages/AccountPages';
 import { StaffOnly } from './components/StaffOnly';
 import { AuditPage } from './pages/AuditPage';
+import { MyAccountPage } from './pages/MyAccountPage';
 
 export function App() {
   const { route, query } = useLocation();
@@ -31,6 +32,7 @@ export function App() {
     case 'discovery': page = <StaffOnly ws={route.ws}><DiscoveryPage ws={route.ws} /></StaffOnly>; break;
     case 'audit': page = <StaffOnly ws={route.ws} adminOnly><AuditPage ws={route.ws} query={query} /></StaffOnly>; break;
     case 'login': page = <LoginPage query={query} />; break;
+    case 'account': page = <MyAccountPage />; break;
     case 'register': page = <RegisterPage />; break;
     case 'forgot': page = <ForgotPage />; break;
     case 'reset': page = <ResetPage query={query} />; break;

@@ -151,6 +151,15 @@ export interface AuditEntry {
   after: Record<string, unknown> | null;
 }
 
+export interface ApiToken {
+  id: number;
+  name: string;
+  scopes: string[];
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
 export class ApiError extends Error {
   status: number;
   hint: string;
@@ -236,6 +245,12 @@ export const api = {
     request<{ items: AuditEntry[]; total: number }>('GET', `/api/v1/workspaces/${encodeURIComponent(slug)}/audit?${params}`),
   auditCsvUrl: (slug: string, params: URLSearchParams) =>
     `/api/v1/workspaces/${encodeURIComponent(slug)}/audit.csv${params.toString() ? `?${params}` : ''}`,
+  tokens: () => request<{ items: ApiToken[] }>('GET', '/api/v1/me/tokens').then((r) => r.items),
+  createToken: (name: string, scopes: string[]) =>
+    request<ApiToken & { secret: string }>('POST', '/api/v1/me/tokens', json({ name, scopes }), JSON_HEADERS),
+  revokeToken: (id: number) => request<null>('DELETE', `/api/v1/me/tokens/${id}`),
+  logoutEverywhere: () => request<null>('POST', '/api/v1/auth/logout-everywhere'),
+  eraseMe: (password: string) => request<null>('POST', '/api/v1/me/erase', json({ password }), JSON_HEADERS),
   login: (email: string, password: string) =>
     request<Account>('POST', '/api/v1/auth/login', json({ email, password }), JSON_HEADERS),
   logout: () => request<null>('POST', '/api/v1/auth/logout'),

@@ -14,6 +14,7 @@ export type Route =
   | { page: 'discovery'; ws: string }
   | { page: 'audit'; ws: string }
   | { page: 'login' }
+  | { page: 'account' }
   | { page: 'register' }
   | { page: 'forgot' }
   | { page: 'reset' }
@@ -26,6 +27,7 @@ export function parseRoute(path: string): Route {
   if (parts.length === 0) return { page: 'home' };
   const top = parts.join('/');
   if (top === 'login') return { page: 'login' };
+  if (top === 'account') return { page: 'account' };
   if (top === 'register') return { page: 'register' };
   if (top === 'account/forgot') return { page: 'forgot' };
   if (top === 'account/reset') return { page: 'reset' };

@@ -109,3 +109,39 @@ test('administrators browse and filter the audit log and download it', async () 
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('people manage their tokens, download their data and erase their account', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+  const reg = await context.request.post(`${server.base}/api/v1/auth/register`, { data: { email: 'gil@example.org', password: 'a long passphrase', display_name: 'Gil' } });
+  assert.equal(reg.status(), 201);
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  await page.goto(`${server.base}/login?next=/account`);
+  await page.getByLabel('E-mail address').fill('gil@example.org');
+  await page.getByLabel('Password').fill('a long passphrase');
+  await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Your account', exact: true }).waitFor();
+
+  await page.getByLabel('Token name').fill('QGIS at home');
+  await page.getByRole('button', { name: 'Create a token' }).click();
+  const secret = await page.getByTestId('token-secret').innerText();
+  assert.match(secret, /^imp_/);
+  const me = await context.request.get(`${server.base}/api/v1/me`, { headers: { Authorization: `Bearer ${secret}` } });
+  assert.equal((await me.json()).authenticated_by, 'token');
+  await page.getByRole('button', { name: 'Revoke QGIS at home' }).click();
+  await page.getByRole('cell', { name: 'revoked' }).waitFor();
+  assert.equal(await page.getByRole('link', { name: 'Download my data' }).getAttribute('href'), '/api/v1/me/export');
+  assert.deepEqual(await axeViolations(page), []);
+
+  await page.getByLabel('Your password, to confirm').fill('wrong');
+  await page.getByRole('button', { name: 'Erase my account' }).click();
+  await page.getByText('is wrong').first().waitFor();
+  await page.getByLabel('Your password, to confirm').fill('a long passphrase');
+  await page.getByRole('button', { name: 'Erase my account' }).click();
+  await page.waitForURL(`${server.base}/?erased=1`);
+  const again = await context.request.post(`${server.base}/api/v1/auth/login`, { data: { email: 'gil@example.org', password: 'a long passphrase' } });
+  assert.equal(again.status(), 401);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

@@ -32,6 +32,7 @@ const families = {
   job: ['queued', 'running', 'succeeded', 'failed', 'cancelled'],
   phase: ['relations', 'objects', 'context', 'done'],
   lifecycle: ['vacant', 'disused', 'abandoned', 'ruin'],
+  role: ['citizen', 'applicant', 'owner', 'officer', 'admin'],
   entity: ['space', 'organisation', 'workspace', 'membership', 'user', 'api_token'],
   'audit.action': ['create', 'update', 'transition', 'import', 'delete', 'verify_email', 'set_password', 'lock', 'erase', 'revoke'],
   factor: ['transit', 'amenities', 'shops', 'condition', 'size', 'green_deficit', 'park_distance', 'open_land'],

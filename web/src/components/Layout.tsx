@@ -47,7 +47,7 @@ export function Layout({ ws, route, children }: Props) {
         <div class="account">
           {me ? (
             <>
-              <span class="account-name">{me.display_name || me.email}</span>
+              <a class="account-name" href="/account" {...current('account')}>{me.display_name || me.email}</a>
               <button type="button" class="link-button" onClick={signOut}>{t('account.sign_out')}</button>
             </>
           ) : (

@@ -1,0 +1,144 @@
+// One's own account: profile and roles, password, personal API tokens (for scripts and GIS
+// tools), a download of one's data, signing out everywhere, and erasure.
+
+import { useState } from 'preact/hooks';
+import { api, ApiError, type ApiToken } from '../api';
+import { ErrorMessage, Loading } from '../components/Messages';
+import { useDocumentTitle, useLoad } from '../hooks';
+import { formatDate, t } from '../i18n';
+import { navigate, paths } from '../router';
+import { setSession, useSession } from '../session';
+
+export function MyAccountPage() {
+  useDocumentTitle(t('me.title'));
+  const me = useSession();
+  if (me === undefined) return <Loading />;
+  if (me === null) {
+    return (
+      <section class="narrow">
+        <h1>{t('account.sign_in_needed')}</h1>
+        <p><a class="button" href={paths.login('/account')}>{t('account.sign_in')}</a></p>
+      </section>
+    );
+  }
+  return (
+    <section class="narrow">
+      <h1>{t('me.title')}</h1>
+      <dl class="details">
+        <div><dt>{t('account.email')}</dt><dd>{me.email} {me.email_verified ? '' : `(${t('me.unverified')})`}</dd></div>
+        {me.display_name && <div><dt>{t('me.name')}</dt><dd>{me.display_name}</dd></div>}
+        <div><dt>{t('me.roles')}</dt><dd>{me.instance_admin ? t('me.instance_admin') : me.roles.length === 0 ? t('me.no_roles') : me.roles.map((r) => `${r.workspace}: ${t(`role.${r.role}`)}`).join(', ')}</dd></div>
+      </dl>
+      <Tokens />
+      <section aria-labelledby="data-heading">
+        <h2 id="data-heading">{t('me.data')}</h2>
+        <p>{t('me.data_intro')}</p>
+        <p class="actions">
+          <a class="button secondary" href="/api/v1/me/export" download>{t('me.download')}</a>
+          <button type="button" class="secondary" onClick={async () => {
+            await api.logoutEverywhere();
+            setSession(null);
+            navigate('/login');
+          }}>{t('me.sign_out_everywhere')}</button>
+        </p>
+      </section>
+      <Erase />
+    </section>
+  );
+}
+
+function Tokens() {
+  const tokens = useLoad(() => api.tokens(), []);
+  const [name, setName] = useState('');
+  const [write, setWrite] = useState(false);
+  const [secret, setSecret] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const create = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const created = await api.createToken(name, write ? ['read', 'write'] : ['read']);
+      setSecret(created.secret);
+      setName('');
+      tokens.reload();
+    } catch (err) {
+      setError(err as ApiError);
+    }
+  };
+  const revoke = async (tk: ApiToken) => {
+    await api.revokeToken(tk.id);
+    tokens.reload();
+  };
+  return (
+    <section aria-labelledby="tokens-heading">
+      <h2 id="tokens-heading">{t('me.tokens')}</h2>
+      <p>{t('me.tokens_intro')}</p>
+      {tokens.data && tokens.data.length > 0 && (
+        <div class="table-scroll">
+          <table>
+            <caption class="visually-hidden">{t('me.tokens')}</caption>
+            <thead><tr><th scope="col">{t('me.token_name')}</th><th scope="col">{t('me.scopes')}</th><th scope="col">{t('me.last_used')}</th><th scope="col"><span class="visually-hidden">{t('admin.actions')}</span></th></tr></thead>
+            <tbody>
+              {tokens.data.map((tk) => (
+                <tr key={tk.id}>
+                  <td>{tk.name}</td>
+                  <td>{tk.scopes.join(', ')}</td>
+                  <td>{tk.last_used_at ? formatDate(tk.last_used_at, true) : '–'}</td>
+                  <td>{tk.revoked_at ? t('me.revoked') : (
+                    <button type="button" class="secondary" aria-label={t('me.revoke_named', { name: tk.name })} onClick={() => revoke(tk)}>{t('me.revoke')}</button>
+                  )}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <form class="inline-form" onSubmit={create} noValidate>
+        <label for="tk-name">{t('me.token_name')}</label>
+        <input id="tk-name" value={name} aria-invalid={error?.fields.has('/name') || undefined} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+        <label><input type="checkbox" checked={write} onChange={() => setWrite(!write)} /> {t('me.may_write')}</label>
+        <button type="submit">{t('me.create_token')}</button>
+      </form>
+      {error && <ErrorMessage error={error} />}
+      {secret && (
+        <div class="report" role="status">
+          <p>{t('me.secret_once')}</p>
+          <p><code data-testid="token-secret">{secret}</code></p>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Erase() {
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const erase = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await api.eraseMe(password);
+      setSession(null);
+      navigate('/?erased=1');
+    } catch (err) {
+      setError(err as ApiError);
+    }
+  };
+  return (
+    <section aria-labelledby="erase-heading">
+      <h2 id="erase-heading">{t('me.erase')}</h2>
+      <p>{t('me.erase_intro')}</p>
+      <form onSubmit={erase} noValidate>
+        <div class="field">
+          <label for="er-password">{t('me.confirm_password')}</label>
+          <input id="er-password" type="password" autocomplete="current-password" value={password}
+            aria-invalid={error?.fields.has('/password') || undefined} aria-describedby={error?.fields.has('/password') ? 'er-error' : undefined}
+            onInput={(e) => setPassword((e.target as HTMLInputElement).value)} />
+          {error?.fields.has('/password') && <p id="er-error" class="field-error">{error.fields.get('/password')}</p>}
+        </div>
+        <button type="submit" class="danger">{t('me.erase_button')}</button>
+      </form>
+      {error && <ErrorMessage error={error} />}
+    </section>
+  );
+}
