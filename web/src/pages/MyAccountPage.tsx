@@ -4,23 +4,17 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, type ApiToken } from '../api';
 import { ErrorMessage, Loading } from '../components/Messages';
+import { SignInPrompt } from '../components/StaffOnly';
 import { useDocumentTitle, useLoad } from '../hooks';
 import { formatDate, t } from '../i18n';
-import { navigate, paths } from '../router';
+import { navigate } from '../router';
 import { setSession, useSession } from '../session';
 
 export function MyAccountPage() {
   useDocumentTitle(t('me.title'));
   const me = useSession();
   if (me === undefined) return <Loading />;
-  if (me === null) {
-    return (
-      <section class="narrow">
-        <h1>{t('account.sign_in_needed')}</h1>
-        <p><a class="button" href={paths.login('/account')}>{t('account.sign_in')}</a></p>
-      </section>
-    );
-  }
+  if (me === null) return <SignInPrompt next="/account" />;
   return (
     <section class="narrow">
       <h1>{t('me.title')}</h1>
