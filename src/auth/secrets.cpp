@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <sys/random.h>
 
 #include <cerrno>
@@ -47,20 +48,36 @@ std::string random_token(std::size_t bytes) {
     return out;
 }
 
+namespace {
+std::string to_hex(const unsigned char* bytes, unsigned len) {
+    static constexpr char k_hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(len * 2);
+    for (unsigned i = 0; i < len; ++i) {
+        out += k_hex[bytes[i] >> 4];
+        out += k_hex[bytes[i] & 15];
+    }
+    return out;
+}
+} // namespace
+
 std::string sha256_hex(std::string_view text) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     if (EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr) != 1) {
         throw Error(ErrorKind::internal, "SHA-256 failed");
     }
-    static constexpr char k_hex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(len * 2);
-    for (unsigned i = 0; i < len; ++i) {
-        out += k_hex[digest[i] >> 4];
-        out += k_hex[digest[i] & 15];
+    return to_hex(digest, len);
+}
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view text) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+              reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest, &len)) {
+        throw Error(ErrorKind::internal, "HMAC-SHA-256 failed");
     }
-    return out;
+    return to_hex(digest, len);
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

@@ -15,6 +15,9 @@ std::string random_token(std::size_t bytes = 32);
 // SHA-256 of `text`, as lower-case hex (OpenSSL EVP).
 std::string sha256_hex(std::string_view text);
 
+// HMAC-SHA-256 of `text` under `key`, as lower-case hex (OpenSSL).
+std::string hmac_sha256_hex(std::string_view key, std::string_view text);
+
 // Compares in time independent of where the two differ.
 bool constant_time_equal(std::string_view a, std::string_view b);
 

@@ -23,14 +23,17 @@ App::App(Store& store, AppOptions options)
           m_store, mail::mail_enabled(m_options.smtp)
                        ? std::make_unique<mail::SmtpSender>(m_options.smtp)
                        : nullptr)),
+      m_reports(std::make_unique<ReportLimiter>(m_options.reports_per_hour,
+                                                m_options.report_form_min_age)),
       m_services(std::make_unique<Services>(
-          Services{m_store, m_options, *m_cache, *m_jobs, *m_accounts, *m_outbox})) {
+          Services{m_store, m_options, *m_cache, *m_jobs, *m_accounts, *m_outbox, *m_reports})) {
     m_router.set_guard(
         [services = m_services.get()](const Route& r, Context& ctx) { enforce_access(*services, r, ctx); });
     add_api_v1_routes(m_router, *m_services);
     add_job_routes(m_router, *m_services);
     add_auth_routes(m_router, *m_services);
     add_admin_routes(m_router, *m_services);
+    add_report_routes(m_router, *m_services);
     add_ogc_routes(m_router, *m_services);
     add_openapi_routes(m_router, *m_services);
     m_router.set_fallback(static_files_handler(*m_services));
@@ -70,6 +73,7 @@ std::size_t App::body_limit(std::string_view method, std::string_view path) cons
     };
     if (method == "POST" && ends_with("/imports")) return m_options.max_import_body;
     if (method == "POST" && ends_with("/discoveries")) return m_options.max_upload_body;
+    if (method == "POST" && ends_with("/photos")) return m_options.max_photo_body;
     return m_options.max_json_body;
 }
 

@@ -9,6 +9,7 @@
 #include "http/router.hpp"
 #include "store/store.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 
@@ -19,6 +20,11 @@ struct AppOptions {
     std::size_t max_json_body = 1 << 20;      // 1 MiB
     std::size_t max_import_body = 64u << 20;  // 64 MiB
     std::size_t max_upload_body = 512u << 20; // 512 MiB: an uploaded OSM extract
+    std::size_t max_photo_body = 12u << 20;   // a report's photo (media::PhotoLimits: 10 MiB)
+    // Citizens' reports: how old a form must be before it is sent (robots are quicker than
+    // people), and how many reports an address may send in an hour.
+    std::chrono::seconds report_form_min_age{3};
+    int reports_per_hour = 10;
     std::size_t cache_bytes = 64u << 20;      // rendered GET responses kept in memory
     // OSM extracts the discovery API may read by path (empty: uploads only), where uploads wait
     // for their job (empty: a folder of this process under the system's temporary folder), and
@@ -36,6 +42,7 @@ struct AppOptions {
 class ResponseCache;
 class JobRunner;
 class OutboxSender;
+class ReportLimiter;
 struct Services;
 
 class App {
@@ -55,6 +62,7 @@ private:
     std::unique_ptr<JobRunner> m_jobs;
     std::unique_ptr<auth::AccountService> m_accounts;
     std::unique_ptr<OutboxSender> m_outbox;
+    std::unique_ptr<ReportLimiter> m_reports;
     std::unique_ptr<Services> m_services; // handlers keep references to it
     Router m_router;
 };

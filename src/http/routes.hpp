@@ -5,12 +5,34 @@
 #include "core/model.hpp"
 #include "http/app.hpp"
 #include "http/jobs.hpp"
+#include "auth/secrets.hpp"
 #include "http/outbox.hpp"
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <mutex>
 #include "http/response_cache.hpp"
 
 #include <nlohmann/json.hpp>
 
 namespace impetus::http {
+
+// Citizens' reports: the key of the form tokens (new at each start: a form older than the
+// process is refused, and its sender asked to reload it) and a limit per client address.
+class ReportLimiter {
+public:
+    ReportLimiter(int per_hour, std::chrono::seconds form_min_age)
+        : per_hour(per_hour), form_min_age(form_min_age) {}
+    bool allow(const std::string& address); // counts the attempt
+    const int per_hour;
+    const std::chrono::seconds form_min_age;
+    const std::string form_key = auth::random_token();
+
+private:
+    std::mutex m_mutex;
+    std::map<std::string, std::deque<std::chrono::steady_clock::time_point>> m_seen;
+};
 
 struct Services {
     Store& store;
@@ -19,12 +41,14 @@ struct Services {
     JobRunner& jobs;
     auth::AccountService& accounts;
     OutboxSender& outbox;
+    ReportLimiter& reports;
 };
 
 void add_api_v1_routes(Router& router, Services& s);
 void add_job_routes(Router& router, Services& s);
 void add_auth_routes(Router& router, Services& s);
 void add_admin_routes(Router& router, Services& s);
+void add_report_routes(Router& router, Services& s);
 void add_ogc_routes(Router& router, Services& s);
 void add_openapi_routes(Router& router, Services& s);
 Handler static_files_handler(Services& s);

@@ -6,6 +6,7 @@
 
 #include "core/accounts.hpp"
 #include "core/model.hpp"
+#include "core/reports.hpp"
 #include "core/query.hpp"
 
 #include <filesystem>
@@ -186,6 +187,24 @@ public:
     virtual std::vector<OutgoingMail> pending_mail(std::size_t limit) = 0;
     virtual void mark_mail_sent(Id mail_id) = 0;
     virtual void mark_mail_failed(Id mail_id, const std::string& error) = 0;
+
+    // -- citizens' reports (store only the hash of the follow link's token)
+    virtual Report create_report(const Report& r, const std::string& follow_hash) = 0;
+    virtual std::optional<Report> report(Id workspace_id, Id id) = 0;
+    virtual std::optional<Report> report_by_follow_hash(const std::string& follow_hash) = 0;
+    virtual std::vector<Report> list_reports(Id workspace_id, std::optional<ReportStatus> status,
+                                             std::size_t limit, std::size_t offset,
+                                             std::size_t* total) = 0;
+    virtual ReportPhoto add_report_photo(Id report_id, const ReportPhoto& photo) = 0;
+    // Without the image bytes (ids and sizes), or one photo with them.
+    virtual std::vector<ReportPhoto> report_photos(Id report_id) = 0;
+    virtual std::optional<ReportPhoto> report_photo(Id report_id, Id photo_id) = 0;
+    // Decisions on a pending report (Error(conflict) otherwise), each in one transaction:
+    // accept creates the space; merge links the report to a space of the workspace.
+    virtual Space accept_report(Id workspace_id, Id id, const SpaceFields& fields,
+                                SpaceStatus status, const std::string& reason) = 0;
+    virtual Report merge_report(Id workspace_id, Id id, Id space_id, const std::string& reason) = 0;
+    virtual Report reject_report(Id workspace_id, Id id, const std::string& reason) = 0;
 
     // The audit log, newest first.
     virtual std::vector<AuditEntry> audit_log(const AuditQuery& q, std::size_t* total) = 0;

@@ -44,6 +44,10 @@ protected:
         callers.push_back({"roubaix officer", make_token("other", "roubaix", Role::officer),
                            std::nullopt, true});
         callers.push_back({"instance admin", server.admin_token(), std::nullopt, false, true});
+        // The member the /members/{id} routes change (and remove): nobody who calls.
+        Store& st = server.store();
+        bystander = st.create_user("bystander@example.org", "", "", false).id;
+        st.set_role(bystander, st.workspace_by_slug("lille")->id, Role::citizen);
     }
 
     // An account with `role` in `ws` and a read-write API token; returns the token.
@@ -53,7 +57,6 @@ protected:
         st.set_role(u.id, st.workspace_by_slug(ws)->id, role);
         const std::string secret = "imp_matrix_" + name;
         st.create_api_token(u.id, "matrix", auth::sha256_hex(secret), {"read", "write"});
-        if (name == "officer") officer_id = u.id;
         return secret;
     }
 
@@ -71,7 +74,7 @@ protected:
         if (out.find("/organisations/{id}") != std::string::npos) {
             put("{id}", std::to_string(lille_org));
         } else if (out.find("/members/{id}") != std::string::npos) {
-            put("{id}", std::to_string(officer_id));
+            put("{id}", std::to_string(bystander));
         } else if (out.find("/spaces/{id}") != std::string::npos) {
             put("{id}", std::to_string(lille_space));
         } else {
@@ -110,7 +113,7 @@ protected:
 
     HttpClient anonymous = server.anonymous_client();
     std::vector<Caller> callers;
-    Id lille_space = 0, roubaix_space = 0, lille_org = 0, roubaix_org = 0, officer_id = 0;
+    Id lille_space = 0, roubaix_space = 0, lille_org = 0, roubaix_org = 0, bystander = 0;
 };
 
 TEST_F(Permissions, EveryRouteRefusesOrAllowsEveryCallerAsDeclared) {

@@ -264,7 +264,7 @@ TEST_F(OpenApiTest, IsStructurallyValidOpenApi30) {
     const std::set<std::string> expected_tags{"Workspaces", "Organisations", "Spaces",
                                               "Imports and exports", "Discovery",
                                               "OGC API Features", "Service", "Accounts",
-                                              "Administration"};
+                                              "Administration", "Reports"};
     EXPECT_EQ(tags, expected_tags);
 
     std::set<std::string> ids;
@@ -859,6 +859,62 @@ TEST_F(ResponsesTest, EveryOperationAnswersAsDocumented) {
     exchange("startDiscovery",
              make_request("POST", lille + "/discoveries", town, {{"Content-Type", "text/plain"}}),
              415);
+
+    // citizens' reports: the form, a report, a photo, following it, and the three decisions
+    {
+        r = exchange("getReportForm", make_request("GET", lille + "/reports/form"), 200, true);
+        const std::string form = body_of(r)["form_token"];
+        const json report_body{{"lon", 3.0601}, {"lat", 50.6301}, {"kind", "shop"},
+                               {"description", "Empty for a year"}, {"form_token", form}};
+        auto send_report = [&](int status) {
+            return exchange("createReport",
+                            json_request("POST", lille + "/reports", report_body), status, true);
+        };
+        r = send_report(201);
+        const std::string follow = body_of(r)["follow_token"];
+        send_report(201);
+        send_report(201);
+        exchange("createReport",
+                 json_request("POST", lille + "/reports", {{"lon", 3.06}}), 400, true);
+        exchange("followReport", make_request("GET", "/api/v1/reports/" + follow), 200, true);
+        exchange("followReport", make_request("GET", "/api/v1/reports/nothing"), 404, true);
+        std::ifstream png_file(std::string(IMPETUS_TEST_DATA) + "/reports/one-pixel.png",
+                               std::ios::binary);
+        const std::string png{std::istreambuf_iterator<char>(png_file), {}};
+        r = exchange("addReportPhoto",
+                     make_request("POST", "/api/v1/reports/" + follow + "/photos", png,
+                                  {{"Content-Type", "image/png"}}),
+                     201, true);
+        const Id photo = body_of(r)["id"];
+        exchange("addReportPhoto",
+                 make_request("POST", "/api/v1/reports/" + follow + "/photos", "hello",
+                              {{"Content-Type", "image/png"}}),
+                 415, true);
+        r = exchange("listReports", make_request("GET", lille + "/reports?status=pending"), 200);
+        const auto items = body_of(r)["items"];
+        ASSERT_EQ(items.size(), 3u);
+        const std::string one = lille + "/reports/" + std::to_string(items[0]["id"].get<Id>());
+        const std::string two = lille + "/reports/" + std::to_string(items[1]["id"].get<Id>());
+        const std::string three = lille + "/reports/" + std::to_string(items[2]["id"].get<Id>());
+        exchange("listReports", make_request("GET", lille + "/reports"), 401, true);
+        r = exchange("getReport", make_request("GET", one), 200);
+        EXPECT_EQ(body_of(r)["nearby_spaces"].size(), 1u);
+        exchange("getReport", make_request("GET", lille + "/reports/999"), 404);
+        exchange("getReportPhoto",
+                 make_request("GET", one + "/photos/" + std::to_string(photo) + "?size=thumbnail"),
+                 200);
+        exchange("getReportPhoto", make_request("GET", one + "/photos/999"), 404);
+        exchange("acceptReport", json_request("POST", one + "/accept", {{"name", "Shoe shop"}}),
+                 201);
+        exchange("acceptReport", json_request("POST", one + "/accept", {{"name", "Again"}}), 409);
+        exchange("mergeReport",
+                 json_request("POST", two + "/merge", {{"space_id", space.id}, {"reason", "same"}}),
+                 200);
+        exchange("mergeReport", json_request("POST", three + "/merge", {{"space_id", 999}}), 404);
+        exchange("rejectReport", json_request("POST", three + "/reject", json::object()), 400);
+        exchange("rejectReport",
+                 json_request("POST", three + "/reject", {{"reason", "in use again"}}), 200);
+    }
 
     // administration: members and the audit log, with an instance administrator's token
     {

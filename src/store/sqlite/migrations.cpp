@@ -249,6 +249,39 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN
     SELECT RAISE(ABORT, 'the audit log is append-only');
 END;
 )SQL",
+    // 5: citizens' reports of vacant spaces, their photos and their moderation.
+    R"SQL(
+CREATE TABLE report (
+    id               INTEGER PRIMARY KEY,
+    workspace_id     INTEGER NOT NULL REFERENCES workspace(id),
+    lon              REAL NOT NULL,
+    lat              REAL NOT NULL,
+    kind             TEXT NOT NULL,
+    description      TEXT NOT NULL DEFAULT '',
+    vacant_for       TEXT NOT NULL DEFAULT 'unknown',
+    contact_name     TEXT NOT NULL DEFAULT '',
+    contact_email    TEXT NOT NULL DEFAULT '',
+    reporter_user_id INTEGER REFERENCES user(id),
+    status           TEXT NOT NULL DEFAULT 'pending'
+                         CHECK (status IN ('pending', 'accepted', 'merged', 'rejected')),
+    decision_reason  TEXT NOT NULL DEFAULT '',
+    space_id         INTEGER REFERENCES space(id),
+    follow_hash      TEXT NOT NULL UNIQUE,
+    created_at       TEXT NOT NULL,
+    decided_at       TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX report_queue ON report (workspace_id, status, id);
+
+CREATE TABLE report_photo (
+    id        INTEGER PRIMARY KEY,
+    report_id INTEGER NOT NULL REFERENCES report(id),
+    width     INTEGER NOT NULL,
+    height    INTEGER NOT NULL,
+    jpeg      BLOB NOT NULL,
+    thumbnail BLOB NOT NULL
+);
+CREATE INDEX report_photo_report ON report_photo (report_id, id);
+)SQL",
 };
 
 int read_version(Connection& c) {

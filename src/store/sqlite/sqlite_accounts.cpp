@@ -230,6 +230,11 @@ void SqliteStore::erase_user(Id user_id) {
                                 "revoked_at = ''");
         tokens.bind(1, now_utc()).bind(2, user_id);
         tokens.run();
+        // Reports the person made stay (they are about places), without the contact.
+        auto reports = c.prepare("UPDATE report SET contact_name = '', contact_email = '' WHERE "
+                                 "reporter_user_id = ? OR contact_email = ?");
+        reports.bind(1, user_id).bind(2, before.email);
+        reports.run();
         auto mail = c.prepare("DELETE FROM mail_outbox WHERE recipient = ? AND sent_at = ''");
         mail.bind(1, before.email);
         mail.run();

@@ -124,6 +124,17 @@ Statement& Statement::bind(int i, std::string_view v) {
     return *this;
 }
 
+Statement& Statement::bind_blob(int i, std::string_view v) {
+    sqlite3_bind_blob64(m_stmt, i, v.data(), v.size(), SQLITE_TRANSIENT);
+    return *this;
+}
+
+std::string Statement::blob(int col) const {
+    const void* p = sqlite3_column_blob(m_stmt, col);
+    const int n = sqlite3_column_bytes(m_stmt, col);
+    return p ? std::string(static_cast<const char*>(p), static_cast<std::size_t>(n)) : std::string();
+}
+
 Statement& Statement::bind_null(int i) {
     sqlite3_bind_null(m_stmt, i);
     return *this;

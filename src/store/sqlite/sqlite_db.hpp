@@ -59,6 +59,7 @@ public:
     Statement& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
     Statement& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
     Statement& bind_null(int i);
+    Statement& bind_blob(int i, std::string_view bytes);
     template <typename T> Statement& bind(int i, const std::optional<T>& v) {
         return v ? bind(i, *v) : bind_null(i);
     }
@@ -71,6 +72,7 @@ public:
     std::int64_t int64(int col) const;
     double real(int col) const;
     std::string text(int col) const;
+    std::string blob(int col) const;
     std::string_view text_view(int col) const;
     std::optional<std::int64_t> opt_int64(int col) const;
     std::optional<double> opt_real(int col) const;

@@ -93,6 +93,19 @@ public:
     void mark_mail_sent(Id mail_id) override;
     void mark_mail_failed(Id mail_id, const std::string& error) override;
     std::vector<AuditEntry> audit_log(const AuditQuery& q, std::size_t* total) override;
+    Report create_report(const Report& r, const std::string& follow_hash) override;
+    std::optional<Report> report(Id workspace_id, Id id) override;
+    std::optional<Report> report_by_follow_hash(const std::string& follow_hash) override;
+    std::vector<Report> list_reports(Id workspace_id, std::optional<ReportStatus> status,
+                                     std::size_t limit, std::size_t offset,
+                                     std::size_t* total) override;
+    ReportPhoto add_report_photo(Id report_id, const ReportPhoto& photo) override;
+    std::vector<ReportPhoto> report_photos(Id report_id) override;
+    std::optional<ReportPhoto> report_photo(Id report_id, Id photo_id) override;
+    Space accept_report(Id workspace_id, Id id, const SpaceFields& fields, SpaceStatus status,
+                        const std::string& reason) override;
+    Report merge_report(Id workspace_id, Id id, Id space_id, const std::string& reason) override;
+    Report reject_report(Id workspace_id, Id id, const std::string& reason) override;
 
     int schema_version() override;
     void backup(const std::filesystem::path& target) override;
