@@ -13,6 +13,7 @@ import { ForgotPage, LinkPage, LoginPage, RegisterPage, ResetPage } from './page
 import { StaffOnly } from './components/StaffOnly';
 import { AuditPage } from './pages/AuditPage';
 import { MyAccountPage } from './pages/MyAccountPage';
+import { FollowReportPage, ModerationPage, ReportFormPage } from './pages/ReportPages';
 
 export function App() {
   const { route, query } = useLocation();
@@ -33,6 +34,9 @@ export function App() {
     case 'audit': page = <StaffOnly ws={route.ws} adminOnly><AuditPage ws={route.ws} query={query} /></StaffOnly>; break;
     case 'login': page = <LoginPage query={query} />; break;
     case 'account': page = <MyAccountPage />; break;
+    case 'report': page = <ReportFormPage ws={route.ws} />; break;
+    case 'follow': page = <FollowReportPage token={route.token} />; break;
+    case 'moderation': page = <StaffOnly ws={route.ws}><ModerationPage ws={route.ws} /></StaffOnly>; break;
     case 'register': page = <RegisterPage />; break;
     case 'forgot': page = <ForgotPage />; break;
     case 'reset': page = <ResetPage query={query} />; break;

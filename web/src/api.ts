@@ -160,6 +160,29 @@ export interface ApiToken {
   revoked_at: string | null;
 }
 
+export interface FollowedReport {
+  status: 'pending' | 'accepted' | 'merged' | 'rejected';
+  kind: SpaceKind;
+  description: string;
+  vacant_for: string;
+  lon: number;
+  lat: number;
+  created_at: string;
+  decided_at: string | null;
+  decision_reason: string;
+  photo_count: number;
+  space: { id: number; href: string } | null;
+}
+
+export interface ModeratedReport extends Omit<FollowedReport, 'space' | 'photo_count'> {
+  id: number;
+  contact_name: string;
+  contact_email: string;
+  space_id: number | null;
+  photos: { id: number; width: number; height: number; href: string; thumbnail_href: string }[];
+  nearby_spaces?: { id: number; name: string; kind: SpaceKind; status: SpaceStatus; distance_m: number }[];
+}
+
 export class ApiError extends Error {
   status: number;
   hint: string;
@@ -251,6 +274,21 @@ export const api = {
   revokeToken: (id: number) => request<null>('DELETE', `/api/v1/me/tokens/${id}`),
   logoutEverywhere: () => request<null>('POST', '/api/v1/auth/logout-everywhere'),
   eraseMe: (password: string) => request<null>('POST', '/api/v1/me/erase', json({ password }), JSON_HEADERS),
+  reportForm: (slug: string) => request<{ form_token: string }>('GET', `/api/v1/workspaces/${encodeURIComponent(slug)}/reports/form`),
+  createReport: (slug: string, body: Record<string, unknown>) =>
+    request<FollowedReport & { follow_token: string }>('POST', `/api/v1/workspaces/${encodeURIComponent(slug)}/reports`, json(body), JSON_HEADERS),
+  addReportPhoto: (token: string, file: File) =>
+    request<{ id: number }>('POST', `/api/v1/reports/${encodeURIComponent(token)}/photos`, file, { 'Content-Type': 'application/octet-stream' }),
+  followReport: (token: string) => request<FollowedReport>('GET', `/api/v1/reports/${encodeURIComponent(token)}`),
+  reports: (slug: string, status: string) =>
+    request<{ items: ModeratedReport[]; total: number }>('GET', `/api/v1/workspaces/${encodeURIComponent(slug)}/reports?status=${status}`),
+  report: (slug: string, id: number) => request<ModeratedReport>('GET', `/api/v1/workspaces/${encodeURIComponent(slug)}/reports/${id}`),
+  acceptReport: (slug: string, id: number, name: string) =>
+    request<Space>('POST', `/api/v1/workspaces/${encodeURIComponent(slug)}/reports/${id}/accept`, json({ name }), JSON_HEADERS),
+  mergeReport: (slug: string, id: number, space_id: number, reason: string) =>
+    request<ModeratedReport>('POST', `/api/v1/workspaces/${encodeURIComponent(slug)}/reports/${id}/merge`, json(reason ? { space_id, reason } : { space_id }), JSON_HEADERS),
+  rejectReport: (slug: string, id: number, reason: string) =>
+    request<ModeratedReport>('POST', `/api/v1/workspaces/${encodeURIComponent(slug)}/reports/${id}/reject`, json({ reason }), JSON_HEADERS),
   login: (email: string, password: string) =>
     request<Account>('POST', '/api/v1/auth/login', json({ email, password }), JSON_HEADERS),
   logout: () => request<null>('POST', '/api/v1/auth/logout'),

@@ -13,6 +13,9 @@ export type Route =
   | { page: 'import'; ws: string }
   | { page: 'discovery'; ws: string }
   | { page: 'audit'; ws: string }
+  | { page: 'report'; ws: string }
+  | { page: 'moderation'; ws: string }
+  | { page: 'follow'; token: string }
   | { page: 'login' }
   | { page: 'account' }
   | { page: 'register' }
@@ -28,6 +31,7 @@ export function parseRoute(path: string): Route {
   const top = parts.join('/');
   if (top === 'login') return { page: 'login' };
   if (top === 'account') return { page: 'account' };
+  if (parts[0] === 'report' && parts.length === 2) return { page: 'follow', token: parts[1] };
   if (top === 'register') return { page: 'register' };
   if (top === 'account/forgot') return { page: 'forgot' };
   if (top === 'account/reset') return { page: 'reset' };
@@ -38,6 +42,7 @@ export function parseRoute(path: string): Route {
   const rest = parts.slice(2);
   const id = (s: string | undefined) => (s && /^\d+$/.test(s) ? Number(s) : NaN);
   if (rest.length === 0) return { page: 'map', ws };
+  if (rest[0] === 'report' && rest.length === 1) return { page: 'report', ws };
   if (rest[0] === 'spaces' && rest.length === 2 && !Number.isNaN(id(rest[1]))) return { page: 'space', ws, id: id(rest[1]) };
   if (rest[0] === 'admin') {
     if (rest.length === 1) return { page: 'admin', ws };
@@ -45,6 +50,7 @@ export function parseRoute(path: string): Route {
     if (rest[1] === 'import' && rest.length === 2) return { page: 'import', ws };
     if (rest[1] === 'discovery' && rest.length === 2) return { page: 'discovery', ws };
     if (rest[1] === 'audit' && rest.length === 2) return { page: 'audit', ws };
+    if (rest[1] === 'reports' && rest.length === 2) return { page: 'moderation', ws };
     if (rest[1] === 'spaces' && rest.length === 3 && !Number.isNaN(id(rest[2]))) return { page: 'edit', ws, id: id(rest[2]) };
   }
   return { page: 'notfound' };
@@ -61,6 +67,8 @@ export const paths = {
   import: (ws: string) => `/w/${encodeURIComponent(ws)}/admin/import`,
   discovery: (ws: string) => `/w/${encodeURIComponent(ws)}/admin/discovery`,
   audit: (ws: string) => `/w/${encodeURIComponent(ws)}/admin/audit`,
+  report: (ws: string) => `/w/${encodeURIComponent(ws)}/report`,
+  moderation: (ws: string) => `/w/${encodeURIComponent(ws)}/admin/reports`,
 };
 
 const listeners = new Set<() => void>();

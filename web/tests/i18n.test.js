@@ -32,6 +32,8 @@ const families = {
   job: ['queued', 'running', 'succeeded', 'failed', 'cancelled'],
   phase: ['relations', 'objects', 'context', 'done'],
   lifecycle: ['vacant', 'disused', 'abandoned', 'ruin'],
+  vacant_for: ['unknown', 'under_6_months', '6_to_12_months', '1_to_3_years', 'over_3_years'],
+  report_status: ['pending', 'accepted', 'merged', 'rejected'],
   role: ['citizen', 'applicant', 'owner', 'officer', 'admin'],
   entity: ['space', 'organisation', 'workspace', 'membership', 'user', 'api_token'],
   'audit.action': ['create', 'update', 'transition', 'import', 'delete', 'verify_email', 'set_password', 'lock', 'erase', 'revoke'],
