@@ -15,7 +15,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path k_fixtures = fs::path(IMPETUS_TEST_DATA) / "discovery";
+// town.osm.pbf, made from tests/data/discovery/town.opl at build time (tests/CMakeLists.txt)
+const fs::path k_fixtures = fs::path(IMPETUS_GENERATED_DATA) / "discovery";
 const fs::path k_osm = fs::path(IMPETUS_SHARED_DATA) / "osm";
 
 std::string read_bytes(const fs::path& p) {

@@ -14,7 +14,8 @@ using nlohmann::json;
 
 namespace {
 
-const std::string k_town = std::string(IMPETUS_TEST_DATA) + "/discovery/town.osm.pbf";
+// Made from tests/data/discovery/town.opl at build time (tests/CMakeLists.txt).
+const std::string k_town = std::string(IMPETUS_GENERATED_DATA) + "/discovery/town.osm.pbf";
 
 bool contains(const std::string& s, const std::string& what) {
     return s.find(what) != std::string::npos;

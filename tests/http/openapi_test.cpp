@@ -833,7 +833,7 @@ TEST_F(ResponsesTest, EveryOperationAnswersAsDocumented) {
     exchange("listExtracts", make_request("GET", "/api/v1/extracts"), 200);
     exchange("startDiscovery",
              json_request("POST", lille + "/discoveries", {{"path", "town.osm.pbf"}}), 403);
-    std::ifstream town_file(std::string(IMPETUS_TEST_DATA) + "/discovery/town.osm.pbf",
+    std::ifstream town_file(std::string(IMPETUS_GENERATED_DATA) + "/discovery/town.osm.pbf",
                             std::ios::binary);
     const std::string town{std::istreambuf_iterator<char>(town_file), {}};
     const http::Headers octets{{"Content-Type", "application/octet-stream"}};

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { root, sharedData, startServer, launchBrowser, newPage, axeViolations, osmExtracts, screenshotDir } from './harness.js';
 
-const town = join(root, 'tests', 'data', 'discovery', 'town.osm.pbf');
+// Made from tests/data/discovery/town.opl by the C++ build (tests/CMakeLists.txt), which runs first.
+const town = join(root, 'build', 'tests', 'data', 'discovery', 'town.osm.pbf');
 let server;
 let browser;
 
