@@ -1,0 +1,184 @@
+// The 0/1 programme for what the flow cannot do exactly (consecutive uses of a space, flexible
+// starts), solved by CBC (COIN-OR Branch and Cut) with its default strategy, the one the `cbc`
+// command runs (preprocessing, cuts, heuristics):
+//
+//   minimise   - sum_o (units_o + tie_o / tie_unit) x_o      x_o in {0, 1}, o = (request, space, start)
+//   subject to sum_{o of r} x_o <= 1          per request r (= 1 when an officer locked it)
+//              sum_{o on s covering d} x_o <= capacity(s)
+//                                             per space s and day d, d the start of an option on s
+//                                             whose covering set is a maximal clique of the
+//                                             interval graph (the count rises only at starts)
+//              sum_{o of category c} x_o >= quota(c)
+//
+// The tie perturbation is scaled to less than one unit in total, as in the flow.
+
+#include "core/error.hpp"
+#include "matching/model.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include <CbcModel.hpp>
+#include <CbcSolver.hpp>
+#include <CoinPackedMatrix.hpp>
+#include <OsiClpSolverInterface.hpp>
+
+namespace impetus::matching::detail {
+
+namespace {
+
+struct Programme {
+    std::vector<int> row_index;
+    std::vector<int> col_index;
+    std::vector<double> element;
+    std::vector<double> row_lower;
+    std::vector<double> row_upper;
+    std::vector<double> objective;
+
+    void add_row(const std::vector<int>& cols, double lo, double up) {
+        for (int c : cols) {
+            row_index.push_back(static_cast<int>(row_lower.size()));
+            col_index.push_back(c);
+            element.push_back(1.0);
+        }
+        row_lower.push_back(lo);
+        row_upper.push_back(up);
+    }
+};
+
+Programme build_programme(const Model& m) {
+    Programme p;
+    const int n = static_cast<int>(m.requests.size());
+    const double tie_scale = m.tie_unit > 1 ? 1.0 / static_cast<double>(m.tie_unit) : 0.0;
+    for (const Option& o : m.options) {
+        p.objective.push_back(-(static_cast<double>(o.units) + static_cast<double>(o.tie) * tie_scale));
+    }
+    std::vector<int> cols;
+    for (int r = 0; r < n; ++r) {
+        int count = m.first_option[r + 1] - m.first_option[r];
+        bool locked = m.locked_space[r] >= 0;
+        if (count > 1 || locked) {
+            cols.clear();
+            for (int i = m.first_option[r]; i < m.first_option[r + 1]; ++i) {
+                cols.push_back(i);
+            }
+            p.add_row(cols, locked ? 1.0 : 0.0, 1.0);
+        }
+    }
+    std::vector<std::vector<int>> on_space(m.spaces.size());
+    for (std::size_t i = 0; i < m.options.size(); ++i) {
+        on_space[m.options[i].space].push_back(static_cast<int>(i));
+    }
+    for (std::size_t s = 0; s < m.spaces.size(); ++s) {
+        const int capacity = m.spaces[s]->capacity;
+        if (static_cast<int>(on_space[s].size()) <= capacity) {
+            continue;
+        }
+        std::vector<Day> points;
+        for (int i : on_space[s]) {
+            points.push_back(m.options[i].start);
+        }
+        std::sort(points.begin(), points.end());
+        points.erase(std::unique(points.begin(), points.end()), points.end());
+        for (std::size_t k = 0; k < points.size(); ++k) {
+            const Day d = points[k];
+            cols.clear();
+            bool maximal = k + 1 == points.size();
+            for (int i : on_space[s]) {
+                const Option& o = m.options[i];
+                if (o.start <= d && d < o.end) {
+                    cols.push_back(i);
+                    maximal = maximal || o.end <= points[k + 1];
+                }
+            }
+            if (maximal && static_cast<int>(cols.size()) > capacity) {
+                p.add_row(cols, -COIN_DBL_MAX, capacity);
+            }
+        }
+    }
+    for (const auto& [cat, quota] : m.problem->settings.quotas) {
+        if (quota <= 0) {
+            continue;
+        }
+        cols.clear();
+        for (std::size_t i = 0; i < m.options.size(); ++i) {
+            if (m.requests[m.options[i].request]->category == cat) {
+                cols.push_back(static_cast<int>(i));
+            }
+        }
+        p.add_row(cols, quota, COIN_DBL_MAX);
+    }
+    return p;
+}
+
+void load(const Model& m, const Programme& p, OsiClpSolverInterface& lp) {
+    const int ncols = static_cast<int>(m.options.size());
+    CoinPackedMatrix matrix(false, p.row_index.data(), p.col_index.data(), p.element.data(),
+                            static_cast<CoinBigIndex>(p.element.size()));
+    matrix.setDimensions(static_cast<int>(p.row_lower.size()), ncols);
+    std::vector<double> col_lower(ncols, 0.0);
+    std::vector<double> col_upper(ncols, 1.0);
+    lp.messageHandler()->setLogLevel(0);
+    lp.loadProblem(matrix, col_lower.data(), col_upper.data(), p.objective.data(),
+                   p.row_lower.data(), p.row_upper.data());
+    for (int i = 0; i < ncols; ++i) {
+        lp.setInteger(i);
+    }
+    lp.setObjSense(1.0);
+}
+
+} // namespace
+
+MipOutcome solve_mip(const Model& m, double time_limit_seconds) {
+    MipOutcome out;
+    if (m.options.empty()) {
+        out.optimal = true;
+        return out;
+    }
+    Programme p = build_programme(m);
+    OsiClpSolverInterface lp;
+    load(m, p, lp);
+    CbcModel model(lp);
+    model.messageHandler()->setLogLevel(0);
+    model.setLogLevel(0);
+    CbcSolverUsefulData data;
+    data.noPrinting_ = true;
+    data.useSignalHandler_ = false; // a library must leave signals to the program
+    CbcMain0(model, data);
+    std::string seconds = std::to_string(time_limit_seconds);
+    // "-log 0" first silences CbcMain1's own messages as well as the solver's
+    const char* argv[] = {"impetus", "-log", "0", "-slog", "0", "-sec", seconds.c_str(),
+                          "-threads", "0", "-solve", "-quit"};
+    CbcMain1(static_cast<int>(std::size(argv)), argv, model, nullptr, data);
+    if (model.isProvenInfeasible()) {
+        throw Error(ErrorKind::conflict,
+                    "the quotas and locks cannot all be kept together with the spaces' capacity",
+                    "lower a quota or remove a lock");
+    }
+    const double* x = model.bestSolution();
+    if (!x) {
+        throw Error(ErrorKind::conflict,
+                    "no allocation that keeps the quotas and locks was found within the time limit",
+                    "raise the time limit, lower a quota or remove a lock");
+    }
+    for (std::size_t i = 0; i < m.options.size(); ++i) {
+        if (x[i] > 0.5) {
+            out.chosen.push_back(static_cast<int>(i));
+        }
+    }
+    out.optimal = model.isProvenOptimal();
+    out.bound_units = -model.getBestPossibleObjValue();
+    return out;
+}
+
+void write_mip(const Model& m, const std::string& path) {
+    Programme p = build_programme(m);
+    OsiClpSolverInterface lp;
+    load(m, p, lp);
+    // an empty extension: the file is written under `path` exactly
+    if (lp.writeMpsNative(path.c_str(), nullptr, nullptr, 1, 2, 1.0) != 0) {
+        throw Error(ErrorKind::io, "cannot write the model to " + path);
+    }
+}
+
+} // namespace impetus::matching::detail
