@@ -20,6 +20,7 @@
 
 #include <CbcModel.hpp>
 #include <CbcSolver.hpp>
+#include <CoinMpsIO.hpp>
 #include <CoinPackedMatrix.hpp>
 #include <OsiClpSolverInterface.hpp>
 
@@ -175,8 +176,15 @@ void write_mip(const Model& m, const std::string& path) {
     Programme p = build_programme(m);
     OsiClpSolverInterface lp;
     load(m, p, lp);
-    // an empty extension: the file is written under `path` exactly
-    if (lp.writeMpsNative(path.c_str(), nullptr, nullptr, 1, 2, 1.0) != 0) {
+    std::vector<char> integer(m.options.size(), 1);
+    CoinMpsIO writer;
+    writer.messageHandler()->setLogLevel(0);
+    writer.setMpsData(*lp.getMatrixByCol(), lp.getInfinity(), lp.getColLower(), lp.getColUpper(),
+                      lp.getObjCoefficients(), integer.data(), lp.getRowLower(), lp.getRowUpper(),
+                      static_cast<const char* const*>(nullptr),
+                      static_cast<const char* const*>(nullptr));
+    // no compression, full precision ("extra accuracy" format)
+    if (writer.writeMps(path.c_str(), 0, 1, 2) != 0) {
         throw Error(ErrorKind::io, "cannot write the model to " + path);
     }
 }

@@ -313,14 +313,19 @@ void set_ties(Model& m) {
     }
     const long double ln = static_cast<long double>(n);
     const long double ls = static_cast<long double>(sp);
+    // tier 2: (N - r) * K + (N - r) * (M - s), K above any sum of the second part, so that the
+    // first part (which requests) decides before the second (which request with which space:
+    // by the rearrangement inequality, lower request ids with lower space ids)
+    const long double k = ls * ln * (ln + 1) / 2 + 1;
     for (int tier = 2; tier >= 1; --tier) {
-        long double bound = tier == 2 ? (ls + 1) * ln * (ln + 1) / 2 + ln * ls : ln * (ln + 1) / 2;
+        long double bound = tier == 2 ? (k + ls) * ln * (ln + 1) / 2 : ln * (ln + 1) / 2;
         if ((static_cast<long double>(max_units) + 1) * (bound + 1) * (ln + 1) >= 4e18L) {
             continue;
         }
         m.tie_unit = static_cast<std::int64_t>(bound) + 1;
+        const auto ki = static_cast<std::int64_t>(k);
         for (Option& o : m.options) {
-            o.tie = tier == 2 ? (n - o.request) * (sp + 1) + (sp - o.space) : n - o.request;
+            o.tie = tier == 2 ? (n - o.request) * (ki + sp - o.space) : n - o.request;
         }
         return;
     }

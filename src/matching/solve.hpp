@@ -19,12 +19,14 @@
 //          still free; ignores quotas. The benchmark's baseline.
 //
 // Ties: solvers optimise integer units (k_units_per_contribution). Among allocations of equal
-// total units the engine prefers, by a perturbation smaller than one unit, the larger
-// sum of (N - rank of request id), then of (M - rank of space id): an application with a lower
-// id wins a tie against one with a higher id, and a request indifferent between two spaces gets
-// the lower space id. On very large instances where the perturbation would overflow 64-bit
-// costs, the space part (then all of it) is dropped; results stay deterministic (inputs are
-// sorted by id first, so their order never matters).
+// total units the engine prefers, by a perturbation smaller than one unit in total, first the
+// larger sum of (N - rank of request id) over the assigned requests, then the larger sum of
+// (N - rank of request id) * (M - rank of space id): an application with a lower id wins a tie
+// against one with a higher id, and equal pairs are matched lower ids with lower ids. Between
+// starts of one pair that are worth the same, the choice is the solver's. On very large
+// instances where the perturbation would overflow 64-bit costs, the second part (then all of
+// it) is dropped; results stay deterministic (inputs are sorted by id first, so their order
+// never matters).
 //
 // Invalid input throws Error(invalid_input) listing every failing field as a JSON Pointer into
 // the problem's JSON form (json.hpp); quotas or locks that cannot all be kept throw
