@@ -273,6 +273,9 @@ export const api = {
     request<ApiToken & { secret: string }>('POST', '/api/v1/me/tokens', json({ name, scopes }), JSON_HEADERS),
   revokeToken: (id: number) => request<null>('DELETE', `/api/v1/me/tokens/${id}`),
   logoutEverywhere: () => request<null>('POST', '/api/v1/auth/logout-everywhere'),
+  // Ends every session of the account, this one included (the server clears the cookie).
+  changePassword: (current_password: string, password: string) =>
+    request<null>('POST', '/api/v1/me/password', json({ current_password, password }), JSON_HEADERS),
   eraseMe: (password: string) => request<null>('POST', '/api/v1/me/erase', json({ password }), JSON_HEADERS),
   reportForm: (slug: string) => request<{ form_token: string }>('GET', `/api/v1/workspaces/${encodeURIComponent(slug)}/reports/form`),
   createReport: (slug: string, body: Record<string, unknown>) =>

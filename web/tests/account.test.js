@@ -145,3 +145,77 @@ test('people manage their tokens, download their data and erase their account', 
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('people change their password on the account page and sign in again with it', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+  const oldPassword = 'a long passphrase';
+  const newPassword = 'another long passphrase';
+  const reg = await context.request.post(`${server.base}/api/v1/auth/register`, { data: { email: 'pia@example.org', password: oldPassword, display_name: 'Pia' } });
+  assert.equal(reg.status(), 201);
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  const signIn = async (password) => {
+    await page.goto(`${server.base}/login?next=/account`);
+    await page.getByLabel('E-mail address').fill('pia@example.org');
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+  };
+  await signIn(oldPassword);
+  await page.getByRole('heading', { name: 'Your account', exact: true }).waitFor();
+  const current = page.getByLabel('Current password');
+  const next = page.getByLabel('New password (at least 10 characters)');
+  const repeat = page.getByLabel('New password, again');
+  const change = page.getByRole('button', { name: 'Change the password' });
+
+  // Checked before sending: the length the server asks for, and the same password twice.
+  await current.fill(oldPassword);
+  await next.fill('short');
+  await repeat.fill('short');
+  await change.click();
+  await page.locator('#pw-new-error').filter({ hasText: 'must be at least 10 characters long' }).waitFor();
+  assert.equal(await next.getAttribute('aria-invalid'), 'true');
+  assert.equal(await next.getAttribute('aria-describedby'), 'pw-new-error');
+  await next.fill(newPassword);
+  await repeat.fill('another long passphrasf');
+  await change.click();
+  await page.locator('#pw-repeat-error').filter({ hasText: 'is not the same as the new password' }).waitFor();
+  assert.equal(await page.locator('#pw-new-error').count(), 0);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'pw-repeat');
+
+  // The server's answer to a wrong current password stands beside that field.
+  await current.fill('not my password');
+  await repeat.fill(newPassword);
+  await change.click();
+  await page.locator('#pw-current-error').filter({ hasText: 'is wrong' }).waitFor();
+  await page.getByRole('alert').filter({ hasText: 'the current password is wrong' }).waitFor();
+  assert.equal(await current.getAttribute('aria-invalid'), 'true');
+  assert.deepEqual(await axeViolations(page), []);
+  const still = await context.request.get(`${server.base}/api/v1/me`);
+  assert.equal(still.status(), 200, 'a refused change keeps the session');
+
+  await current.fill(oldPassword);
+  await change.click();
+  await page.getByRole('status').filter({ hasText: 'Your password is changed' }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('role')), 'status');
+  assert.deepEqual(await axeViolations(page), []);
+
+  // Every session ended with the change, this one too: the banner offers to sign in.
+  assert.equal((await context.request.get(`${server.base}/api/v1/me`)).status(), 401);
+  await page.getByRole('banner').getByRole('link', { name: 'Sign in' }).waitFor();
+
+  await signIn(oldPassword);
+  await page.getByRole('alert').filter({ hasText: 'the e-mail address or the password is wrong' }).waitFor();
+  await signIn(newPassword);
+  await page.waitForURL(`${server.base}/account`);
+  await page.getByRole('heading', { name: 'Your account', exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await page.getByRole('banner').getByRole('link', { name: 'Sign in' }).waitFor();
+  assert.equal((await context.request.get(`${server.base}/api/v1/me`)).status(), 401);
+  const old = await context.request.post(`${server.base}/api/v1/auth/login`, { data: { email: 'pia@example.org', password: oldPassword } });
+  assert.equal(old.status(), 401);
+  const fresh = await context.request.post(`${server.base}/api/v1/auth/login`, { data: { email: 'pia@example.org', password: newPassword } });
+  assert.equal(fresh.status(), 200);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

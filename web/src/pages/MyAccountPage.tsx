@@ -1,18 +1,24 @@
-// One's own account: profile and roles, password, personal API tokens (for scripts and GIS
+// One's own account: profile and roles, changing the password, personal API tokens (for scripts and GIS
 // tools), a download of one's data, signing out everywhere, and erasure.
 
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type ApiToken } from '../api';
 import { ErrorMessage, Loading } from '../components/Messages';
 import { SignInPrompt } from '../components/StaffOnly';
 import { useDocumentTitle, useLoad } from '../hooks';
 import { formatDate, t } from '../i18n';
-import { navigate } from '../router';
+import { navigate, paths } from '../router';
 import { setSession, useSession } from '../session';
+
+// The server's shortest password (auth::AuthSettings::min_password_length), in characters.
+const MIN_PASSWORD_LENGTH = 10;
 
 export function MyAccountPage() {
   useDocumentTitle(t('me.title'));
   const me = useSession();
+  // A new password ends every session, this one included: the page then says so.
+  const [passwordChanged, setPasswordChanged] = useState(false);
+  if (passwordChanged) return <PasswordChanged />;
   if (me === undefined) return <Loading />;
   if (me === null) return <SignInPrompt next="/account" />;
   return (
@@ -23,6 +29,10 @@ export function MyAccountPage() {
         {me.display_name && <div><dt>{t('me.name')}</dt><dd>{me.display_name}</dd></div>}
         <div><dt>{t('me.roles')}</dt><dd>{me.instance_admin ? t('me.instance_admin') : me.roles.length === 0 ? t('me.no_roles') : me.roles.map((r) => `${r.workspace}: ${t(`role.${r.role}`)}`).join(', ')}</dd></div>
       </dl>
+      <ChangePassword onChanged={() => {
+        setPasswordChanged(true);
+        setSession(null);
+      }} />
       <Tokens />
       <section aria-labelledby="data-heading">
         <h2 id="data-heading">{t('me.data')}</h2>
@@ -37,6 +47,81 @@ export function MyAccountPage() {
         </p>
       </section>
       <Erase />
+    </section>
+  );
+}
+
+function PasswordChanged() {
+  const message = useRef<HTMLParagraphElement>(null);
+  useEffect(() => message.current?.focus(), []);
+  return (
+    <section class="narrow">
+      <h1>{t('me.title')}</h1>
+      <p role="status" tabIndex={-1} ref={message}>{t('me.password_changed')}</p>
+      <p><a class="button" href={paths.login('/account')}>{t('account.sign_in')}</a></p>
+    </section>
+  );
+}
+
+function PasswordField(props: { id: string; label: string; autocomplete: string; value: string; error?: string; onInput: (v: string) => void }) {
+  const errorId = `${props.id}-error`;
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <input id={props.id} type="password" autocomplete={props.autocomplete} value={props.value} required
+        aria-invalid={props.error ? true : undefined} aria-describedby={props.error ? errorId : undefined}
+        onInput={(e) => props.onInput((e.target as HTMLInputElement).value)} />
+      {props.error && <p id={errorId} class="field-error">{props.error}</p>}
+    </div>
+  );
+}
+
+// Current password, new one twice. Length and confirmation are checked here first; what the
+// server refuses (a wrong current password, a weak new one) is shown beside its field.
+function ChangePassword({ onChanged }: { onChanged: () => void }) {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [fields, setFields] = useState(new Map<string, string>());
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  const showErrors = (errors: Map<string, string>) => {
+    setFields(errors);
+    // The first field in error takes the focus, its message read with it.
+    setTimeout(() => form.current?.querySelector<HTMLInputElement>('[aria-invalid="true"]')?.focus());
+  };
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    const errors = new Map<string, string>();
+    if (!current) errors.set('/current_password', t('me.password_needed'));
+    if ([...next].length < MIN_PASSWORD_LENGTH) errors.set('/password', t('me.password_too_short', { min: MIN_PASSWORD_LENGTH }));
+    else if (repeat !== next) errors.set('/repeat', t('me.password_mismatch'));
+    showErrors(errors);
+    if (errors.size > 0) return;
+    setBusy(true);
+    try {
+      await api.changePassword(current, next);
+      onChanged();
+    } catch (err) {
+      setError(err as ApiError);
+      showErrors((err as ApiError).fields);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="password-heading">
+      <h2 id="password-heading">{t('me.password')}</h2>
+      <p>{t('me.password_intro')}</p>
+      <form ref={form} onSubmit={submit} noValidate>
+        <PasswordField id="pw-current" label={t('me.current_password')} autocomplete="current-password" value={current} onInput={setCurrent} error={fields.get('/current_password')} />
+        <PasswordField id="pw-new" label={t('me.new_password', { min: MIN_PASSWORD_LENGTH })} autocomplete="new-password" value={next} onInput={setNext} error={fields.get('/password')} />
+        <PasswordField id="pw-repeat" label={t('me.repeat_password')} autocomplete="new-password" value={repeat} onInput={setRepeat} error={fields.get('/repeat')} />
+        <button type="submit" disabled={busy}>{t('me.change_password')}</button>
+      </form>
+      {error && <ErrorMessage error={error} />}
     </section>
   );
 }
