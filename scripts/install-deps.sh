@@ -11,12 +11,13 @@ packages=(
   libcli11-dev libfmt-dev libspdlog-dev
   libosmium2-dev libprotozero-dev zlib1g-dev liblz4-dev libexpat1-dev
   libargon2-dev libssl-dev libcurl4-openssl-dev libvips-dev
+  liblemon-dev coinor-libcbc-dev
   nodejs
 )
 for arg in "$@"; do
   case "$arg" in
     --test) packages+=(libgtest-dev libgmock-dev gdal-bin python3 curl sqlite3 chromium fonts-dejavu-core osmium-tool python3-aiosmtpd) ;;
-    --bench) packages+=(wrk nginx-light python3 curl osmium-tool time) ;;
+    --bench) packages+=(wrk nginx-light python3 curl osmium-tool time coinor-cbc) ;;
     *) echo "install-deps: unknown option $arg" >&2; exit 2 ;;
   esac
 done

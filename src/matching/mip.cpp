@@ -1,6 +1,7 @@
 // The 0/1 programme for what the flow cannot do exactly (consecutive uses of a space, flexible
-// starts), solved by CBC (COIN-OR Branch and Cut) with its default strategy, the one the `cbc`
-// command runs (preprocessing, cuts, heuristics):
+// starts), solved by CBC (COIN-OR Branch and Cut) from the root relaxation by dual simplex,
+// with clique, knapsack, MIR and flow cover cuts, rounding and local search heuristics,
+// starting from the greedy allocation:
 //
 //   minimise   - sum_o (units_o + tie_o / tie_unit) x_o      x_o in {0, 1}, o = (request, space, start)
 //   subject to sum_{o of r} x_o <= 1          per request r (= 1 when an officer locked it)
@@ -16,12 +17,18 @@
 #include "matching/model.hpp"
 
 #include <algorithm>
+#include <map>
 #include <string>
 
 #include <CbcModel.hpp>
-#include <CbcSolver.hpp>
+#include <CbcHeuristic.hpp>
+#include <CbcHeuristicLocal.hpp>
 #include <CoinMpsIO.hpp>
 #include <CoinPackedMatrix.hpp>
+#include <CglClique.hpp>
+#include <CglFlowCover.hpp>
+#include <CglKnapsackCover.hpp>
+#include <CglMixedIntegerRounding2.hpp>
 #include <OsiClpSolverInterface.hpp>
 
 namespace impetus::matching::detail {
@@ -139,18 +146,57 @@ MipOutcome solve_mip(const Model& m, double time_limit_seconds) {
     Programme p = build_programme(m);
     OsiClpSolverInterface lp;
     load(m, p, lp);
+    // the root relaxation of a large call is highly degenerate: the dual simplex solves it many
+    // times faster than the primal that Clp would otherwise choose
+    lp.setHintParam(OsiDoDualInInitial, true, OsiHintDo);
+    lp.setHintParam(OsiDoPresolveInInitial, true, OsiHintDo);
     CbcModel model(lp);
-    model.messageHandler()->setLogLevel(0);
     model.setLogLevel(0);
-    CbcSolverUsefulData data;
-    data.noPrinting_ = true;
-    data.useSignalHandler_ = false; // a library must leave signals to the program
-    CbcMain0(model, data);
-    std::string seconds = std::to_string(time_limit_seconds);
-    // "-log 0" first silences CbcMain1's own messages as well as the solver's
-    const char* argv[] = {"impetus", "-log", "0", "-slog", "0", "-sec", seconds.c_str(),
-                          "-threads", "0", "-solve", "-quit"};
-    CbcMain1(static_cast<int>(std::size(argv)), argv, model, nullptr, data);
+    model.messageHandler()->setLogLevel(0);
+    model.solver()->messageHandler()->setLogLevel(0);
+    model.setMaximumSeconds(time_limit_seconds);
+    model.setNumberThreads(0); // deterministic: one thread
+    // cuts that stay cheap on large calls (Gomory and probing cuts took longer than the time
+    // limit at the root of the twelve-month benchmark, and CBC checks the limit between nodes)
+    CglKnapsackCover knapsack;
+    CglClique clique;
+    clique.setStarCliqueReport(false);
+    clique.setRowCliqueReport(false);
+    CglMixedIntegerRounding2 mir;
+    CglFlowCover flow_cover;
+    model.addCutGenerator(&knapsack, -1, "Knapsack");
+    model.addCutGenerator(&clique, -1, "Clique");
+    model.addCutGenerator(&mir, -1, "MixedIntegerRounding2");
+    model.addCutGenerator(&flow_cover, -1, "FlowCover");
+    CbcRounding rounding(model);
+    model.addHeuristic(&rounding);
+    CbcHeuristicLocal local(model);
+    model.addHeuristic(&local);
+    // the greedy allocation as the first incumbent when it meets the quotas: a time limit then
+    // never ends without an allocation, and the search starts from a good one
+    std::vector<int> greedy;
+    try {
+        greedy = solve_greedy(m);
+    } catch (const Error&) {
+        greedy.clear();
+    }
+    std::map<Category, int> count;
+    std::vector<double> start(m.options.size(), 0.0);
+    double start_value = 0.0;
+    for (int i : greedy) {
+        start[i] = 1.0;
+        start_value += p.objective[i];
+        ++count[m.requests[m.options[i].request]->category];
+    }
+    bool quotas_met = true;
+    for (const auto& [cat, quota] : m.problem->settings.quotas) {
+        quotas_met = quotas_met && count[cat] >= quota;
+    }
+    if (!greedy.empty() && quotas_met) {
+        model.setBestSolution(start.data(), static_cast<int>(start.size()), start_value, true);
+    }
+    model.initialSolve();
+    model.branchAndBound();
     if (model.isProvenInfeasible()) {
         throw Error(ErrorKind::conflict,
                     "the quotas and locks cannot all be kept together with the spaces' capacity",
