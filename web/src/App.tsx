@@ -14,6 +14,11 @@ import { StaffOnly } from './components/StaffOnly';
 import { AuditPage } from './pages/AuditPage';
 import { MyAccountPage } from './pages/MyAccountPage';
 import { FollowReportPage, ModerationPage, ReportFormPage } from './pages/ReportPages';
+import { CallPage, CallsPage } from './pages/CallPages';
+import { ApplicationFormPage, ApplicationPage, MyApplicationsPage } from './pages/ApplicationPages';
+import { CallFormPage, CallManagePage, CallsAdminPage } from './pages/CallAdminPages';
+import { CallMatchingPage } from './pages/CallMatchingPage';
+import { EvaluationPage } from './pages/EvaluationPage';
 
 export function App() {
   const { route, query } = useLocation();
@@ -37,6 +42,18 @@ export function App() {
     case 'report': page = <ReportFormPage ws={route.ws} />; break;
     case 'follow': page = <FollowReportPage token={route.token} />; break;
     case 'moderation': page = <StaffOnly ws={route.ws}><ModerationPage ws={route.ws} /></StaffOnly>; break;
+    case 'calls': page = <CallsPage ws={route.ws} />; break;
+    case 'call': page = <CallPage ws={route.ws} id={route.id} />; break;
+    case 'apply': page = <ApplicationFormPage ws={route.ws} callId={route.id} />; break;
+    case 'evaluate': page = <EvaluationPage ws={route.ws} id={route.id} />; break;
+    case 'application': page = <ApplicationPage ws={route.ws} id={route.id} />; break;
+    case 'applicationEdit': page = <ApplicationFormPage ws={route.ws} id={route.id} />; break;
+    case 'myApplications': page = <MyApplicationsPage />; break;
+    case 'callsAdmin': page = <StaffOnly ws={route.ws}><CallsAdminPage ws={route.ws} /></StaffOnly>; break;
+    case 'callNew': page = <StaffOnly ws={route.ws}><CallFormPage ws={route.ws} /></StaffOnly>; break;
+    case 'callEdit': page = <StaffOnly ws={route.ws}><CallFormPage ws={route.ws} id={route.id} /></StaffOnly>; break;
+    case 'callManage': page = <StaffOnly ws={route.ws}><CallManagePage ws={route.ws} id={route.id} /></StaffOnly>; break;
+    case 'callMatching': page = <StaffOnly ws={route.ws}><CallMatchingPage ws={route.ws} id={route.id} /></StaffOnly>; break;
     case 'register': page = <RegisterPage />; break;
     case 'forgot': page = <ForgotPage />; break;
     case 'reset': page = <ResetPage query={query} />; break;

@@ -304,4 +304,305 @@ export const api = {
     request<null>('POST', '/api/v1/auth/password-reset/confirm', json({ token, password }), JSON_HEADERS),
   exportUrl: (slug: string, format: 'geojson' | 'csv', params: URLSearchParams) =>
     `/api/v1/workspaces/${encodeURIComponent(slug)}/spaces.${format}${params.toString() ? `?${params}` : ''}`,
+  // Calls for temporary use: the call, its applications, the jury's sheets, the matching.
+  me: () => request<Me>('GET', '/api/v1/me'),
+  calls: (slug: string, state?: CallState) =>
+    request<{ items: Call[] }>('GET', `${wsPath(slug)}/calls${state ? `?state=${state}` : ''}`).then((r) => r.items),
+  call: (slug: string, id: number) => request<Call>('GET', `${wsPath(slug)}/calls/${id}`),
+  createCall: (slug: string, body: CallInput) => request<Call>('POST', `${wsPath(slug)}/calls`, json(body), JSON_HEADERS),
+  updateCall: (slug: string, id: number, version: number, patch: Partial<CallInput>) =>
+    request<Call>('PATCH', `${wsPath(slug)}/calls/${id}`, json(patch), { 'Content-Type': 'application/merge-patch+json', 'If-Match': `"${version}"` }),
+  transitionCall: (slug: string, id: number, to: CallState) =>
+    request<Call>('POST', `${wsPath(slug)}/calls/${id}/transitions`, json({ to }), JSON_HEADERS),
+  callApplications: (slug: string, id: number) =>
+    request<{ items: Application[] }>('GET', `${wsPath(slug)}/calls/${id}/applications`).then((r) => r.items),
+  createApplication: (slug: string, callId: number, body: ApplicationInput & { organisation_id: number }) =>
+    request<Application>('POST', `${wsPath(slug)}/calls/${callId}/applications`, json(body), JSON_HEADERS),
+  myApplications: () => request<{ items: MyApplication[] }>('GET', '/api/v1/me/applications').then((r) => r.items),
+  application: (slug: string, id: number) => request<Application>('GET', `${wsPath(slug)}/applications/${id}`),
+  updateApplication: (slug: string, id: number, version: number, patch: Partial<ApplicationInput>) =>
+    request<Application>('PATCH', `${wsPath(slug)}/applications/${id}`, json(patch), { 'Content-Type': 'application/merge-patch+json', 'If-Match': `"${version}"` }),
+  submitApplication: (slug: string, id: number) =>
+    request<Application & { warnings: string[] }>('POST', `${wsPath(slug)}/applications/${id}/submit`),
+  withdrawApplication: (slug: string, id: number) => request<Application>('POST', `${wsPath(slug)}/applications/${id}/withdraw`),
+  addAttachment: (slug: string, id: number, name: string, file: File) =>
+    request<Attachment>('POST', `${wsPath(slug)}/applications/${id}/attachments?${new URLSearchParams({ name, file_name: file.name })}`, file, {
+      'Content-Type': 'application/octet-stream',
+    }),
+  attachmentUrl: (slug: string, id: number, attachment: number) => `${wsPath(slug)}/applications/${id}/attachments/${attachment}`,
+  removeAttachment: (slug: string, id: number, attachment: number) =>
+    request<null>('DELETE', `${wsPath(slug)}/applications/${id}/attachments/${attachment}`),
+  setEligibility: (slug: string, id: number, body: { status: 'eligible' | 'ineligible'; reasons?: string[]; note?: string }) =>
+    request<Application>('PUT', `${wsPath(slug)}/applications/${id}/eligibility`, json(body), JSON_HEADERS),
+  setShortlisted: (slug: string, id: number, shortlisted: boolean) =>
+    request<Application>('PUT', `${wsPath(slug)}/applications/${id}/shortlist`, json({ shortlisted }), JSON_HEADERS),
+  evaluations: (slug: string, id: number) =>
+    request<EvaluationList>('GET', `${wsPath(slug)}/applications/${id}/evaluations`),
+  saveEvaluation: (slug: string, id: number, body: EvaluationInput & { submit: boolean }) =>
+    request<Evaluation>('PUT', `${wsPath(slug)}/applications/${id}/evaluation`, json(body), JSON_HEADERS),
+  evaluationQueue: (slug: string, callId: number) => request<EvaluationQueue>('GET', `${wsPath(slug)}/calls/${callId}/evaluation`),
+  ranking: (slug: string, callId: number) => request<Ranking>('GET', `${wsPath(slug)}/calls/${callId}/ranking`),
+  runMatching: (slug: string, callId: number, solver?: 'auto' | 'flow' | 'mip' | 'greedy') =>
+    request<MatchingProposal>('POST', `${wsPath(slug)}/calls/${callId}/matching`, json(solver ? { solver } : {}), JSON_HEADERS),
+  matching: (slug: string, callId: number) => request<MatchingProposal>('GET', `${wsPath(slug)}/calls/${callId}/matching`),
+  setAdjustments: (slug: string, callId: number, items: MatchingAdjustment[]) =>
+    request<Call>('PUT', `${wsPath(slug)}/calls/${callId}/adjustments`, json({ items }), JSON_HEADERS),
+  publishDecisions: (slug: string, callId: number) =>
+    request<{ call: Call; decisions: number; allocated: number; mails: number }>('POST', `${wsPath(slug)}/calls/${callId}/publish`, json({}), JSON_HEADERS),
+  members: (slug: string) => request<{ items: Member[] }>('GET', `${wsPath(slug)}/members`).then((r) => r.items),
+  organisations: (slug: string) =>
+    request<{ items: Organisation[] }>('GET', `${wsPath(slug)}/organisations?limit=1000`).then((r) => r.items),
 };
+
+const wsPath = (slug: string) => `/api/v1/workspaces/${encodeURIComponent(slug)}`;
+
+export type CallState = 'draft' | 'open' | 'closed' | 'evaluating' | 'decided';
+export const CALL_STATES: CallState[] = ['draft', 'open', 'closed', 'evaluating', 'decided'];
+export const PROJECT_CATEGORIES = ['culture', 'social', 'education', 'greening', 'sport', 'economic', 'mixed'] as const;
+export type ProjectCategory = (typeof PROJECT_CATEGORIES)[number];
+export const FEE_MODELS = ['free', 'utilities_only', 'reduced_rent', 'market_rent', 'negotiated'] as const;
+export type FeeModel = (typeof FEE_MODELS)[number];
+export const SETTINGS = ['either', 'indoor', 'outdoor'] as const;
+export type Setting = (typeof SETTINGS)[number];
+export const ORGANISATION_TYPES = ['public_authority', 'urban_agency', 'private_company', 'non_profit', 'cooperative', 'informal_group', 'other'] as const;
+export type OrganisationType = (typeof ORGANISATION_TYPES)[number];
+
+export interface Organisation {
+  id: number;
+  name: string;
+  type: OrganisationType;
+}
+
+export interface Me {
+  id: number;
+  email: string;
+  display_name: string;
+  instance_admin: boolean;
+  roles: { workspace: string; role: string; organisations: Organisation[] }[];
+}
+
+export interface Member {
+  user_id: number;
+  email: string;
+  display_name: string;
+  role: string;
+}
+
+export interface CallSpace {
+  space_id: number;
+  available_from: string;
+  available_to: string;
+  capacity: number;
+}
+
+export interface Criterion {
+  key: string;
+  label: string;
+  description?: string;
+  weight: number;
+  scale_min: number;
+  scale_max: number;
+}
+
+export interface MatchingSettings {
+  score_weight: number;
+  area_weight: number;
+  preference_weight: number;
+  distance_weight: number;
+  quotas: Partial<Record<ProjectCategory, number>>;
+  preferences_required: boolean;
+  start_step_days: number;
+  aggregation: 'mean' | 'median';
+  time_limit_seconds: number;
+}
+
+export interface MatchingAdjustment {
+  application_id: number;
+  space_id: number;
+  locked: boolean;
+}
+
+export interface CallInput {
+  title: string;
+  description: string;
+  spaces: CallSpace[];
+  eligibility: { organisation_types: OrganisationType[]; min_duration_days: number | null; max_duration_days: number | null };
+  criteria: Criterion[];
+  documents_required: string[];
+  opens_at: string | null;
+  closes_at: string | null;
+  fee_model: FeeModel;
+  fee_details: string;
+  matching: MatchingSettings;
+  evaluators?: number[];
+}
+
+// An offered space: the public view of the space with the call's period and capacity.
+export type OfferedSpace = Space & { call: { available_from: string; available_to: string; capacity: number } };
+
+export interface Call extends CallInput {
+  id: number;
+  workspace_id: number;
+  state: CallState;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  decided_at: string | null;
+  accepting_applications: boolean;
+  adjustments?: MatchingAdjustment[];
+  offered_spaces?: OfferedSpace[];
+}
+
+export interface WantedPeriod {
+  start?: string;
+  end?: string;
+  duration_days?: number;
+  earliest_start?: string;
+  latest_end?: string;
+}
+
+export interface ApplicationInput {
+  title: string;
+  description: string;
+  category: ProjectCategory;
+  needs: {
+    min_area_m2: number | null;
+    max_area_m2: number | null;
+    setting: Setting;
+    utilities: Record<Utility, boolean>;
+    step_free_access: boolean;
+  };
+  period: WantedPeriod;
+  preferred_spaces: number[];
+  expected_impact: string;
+  team: string;
+  budget_eur: number | null;
+}
+
+export interface Attachment {
+  id: number;
+  name: string;
+  file_name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+}
+
+// One space in the explanation of a decision: why the application did not get it (reason codes
+// of the matching) and, when its capacity was taken, by which applications.
+export interface SpaceVerdict {
+  space: number;
+  space_name?: string;
+  reasons: string[];
+  taken_by?: { request: number; title?: string; score: number; contribution: number; start: string; end: string }[];
+}
+
+export interface MatchingAssignment {
+  request: number;
+  space: number;
+  start: string;
+  end: string;
+  contribution: number;
+  terms?: { score: number; area_fit: number; preference: number; distance: number };
+  locked?: boolean;
+  title?: string;
+  space_name?: string;
+}
+
+export interface MatchingExplanation {
+  request: number;
+  title?: string;
+  score: number;
+  assignment: MatchingAssignment | null;
+  preference_rank: number | null;
+  spaces: SpaceVerdict[];
+}
+
+export interface MatchingProposal {
+  solver: 'flow' | 'mip' | 'greedy';
+  optimal: boolean;
+  objective: number;
+  bound?: number;
+  gap: number;
+  seconds?: number;
+  assignments: MatchingAssignment[];
+  explanations: MatchingExplanation[];
+  run_at: string;
+  input: string;
+  candidates?: number;
+  current?: boolean;
+}
+
+export interface Decision {
+  outcome: 'none' | 'allocated' | 'not_allocated';
+  space_id: number | null;
+  start: string | null;
+  end: string | null;
+  explanation: (Partial<MatchingExplanation> & { reason?: 'ineligible' | 'not_shortlisted'; codes?: string[]; note?: string }) | null;
+}
+
+export interface Application extends ApplicationInput {
+  id: number;
+  workspace_id: number;
+  call_id: number;
+  organisation_id: number;
+  created_by: number;
+  attachments: Attachment[];
+  status: 'draft' | 'submitted' | 'withdrawn';
+  eligibility: { status: 'pending' | 'eligible' | 'ineligible'; reasons: string[]; note: string; by_officer: boolean };
+  shortlisted?: boolean;
+  decision?: Decision;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  submitted_at: string | null;
+}
+
+export interface MyApplication extends Application {
+  workspace: string;
+  call: { id: number; title: string; state: CallState; closes_at: string | null };
+}
+
+export interface EvaluationInput {
+  conflict_of_interest: boolean;
+  conflict_note: string;
+  scores: Record<string, { value: number; comment: string }>;
+}
+
+export interface Evaluation extends EvaluationInput {
+  application_id: number;
+  evaluator_id: number;
+  submitted_at: string | null;
+  updated_at: string;
+}
+
+export interface EvaluationList {
+  items: Evaluation[];
+  others_visible: boolean;
+  aggregate?: { score: number | null; sheets: number; min: number; max: number; stddev: number };
+}
+
+export interface EvaluationQueue {
+  criteria: Criterion[];
+  state: CallState;
+  items: (Application & { my_evaluation: Evaluation | null })[];
+}
+
+export interface Ranking {
+  aggregation: 'mean' | 'median';
+  evaluators: number;
+  items: {
+    rank: number;
+    application_id: number;
+    title: string;
+    category: ProjectCategory;
+    organisation_id: number;
+    score: number | null;
+    sheets: number;
+    min: number;
+    max: number;
+    stddev: number;
+    criteria: Record<string, number>;
+    shortlisted: boolean;
+  }[];
+}

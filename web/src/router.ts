@@ -23,6 +23,18 @@ export type Route =
   | { page: 'reset' }
   | { page: 'verify' }
   | { page: 'unlock' }
+  | { page: 'calls'; ws: string }
+  | { page: 'call'; ws: string; id: number }
+  | { page: 'apply'; ws: string; id: number }
+  | { page: 'evaluate'; ws: string; id: number }
+  | { page: 'application'; ws: string; id: number }
+  | { page: 'applicationEdit'; ws: string; id: number }
+  | { page: 'myApplications' }
+  | { page: 'callsAdmin'; ws: string }
+  | { page: 'callNew'; ws: string }
+  | { page: 'callManage'; ws: string; id: number }
+  | { page: 'callEdit'; ws: string; id: number }
+  | { page: 'callMatching'; ws: string; id: number }
   | { page: 'notfound' };
 
 export function parseRoute(path: string): Route {
@@ -31,6 +43,7 @@ export function parseRoute(path: string): Route {
   const top = parts.join('/');
   if (top === 'login') return { page: 'login' };
   if (top === 'account') return { page: 'account' };
+  if (top === 'account/applications') return { page: 'myApplications' };
   if (parts[0] === 'report' && parts.length === 2) return { page: 'follow', token: parts[1] };
   if (top === 'register') return { page: 'register' };
   if (top === 'account/forgot') return { page: 'forgot' };
@@ -44,6 +57,18 @@ export function parseRoute(path: string): Route {
   if (rest.length === 0) return { page: 'map', ws };
   if (rest[0] === 'report' && rest.length === 1) return { page: 'report', ws };
   if (rest[0] === 'spaces' && rest.length === 2 && !Number.isNaN(id(rest[1]))) return { page: 'space', ws, id: id(rest[1]) };
+  if (rest[0] === 'calls') {
+    if (rest.length === 1) return { page: 'calls', ws };
+    if (!Number.isNaN(id(rest[1]))) {
+      if (rest.length === 2) return { page: 'call', ws, id: id(rest[1]) };
+      if (rest.length === 3 && rest[2] === 'apply') return { page: 'apply', ws, id: id(rest[1]) };
+      if (rest.length === 3 && rest[2] === 'evaluate') return { page: 'evaluate', ws, id: id(rest[1]) };
+    }
+  }
+  if (rest[0] === 'applications' && !Number.isNaN(id(rest[1]))) {
+    if (rest.length === 2) return { page: 'application', ws, id: id(rest[1]) };
+    if (rest.length === 3 && rest[2] === 'edit') return { page: 'applicationEdit', ws, id: id(rest[1]) };
+  }
   if (rest[0] === 'admin') {
     if (rest.length === 1) return { page: 'admin', ws };
     if (rest[1] === 'new' && rest.length === 2) return { page: 'new', ws };
@@ -52,6 +77,15 @@ export function parseRoute(path: string): Route {
     if (rest[1] === 'audit' && rest.length === 2) return { page: 'audit', ws };
     if (rest[1] === 'reports' && rest.length === 2) return { page: 'moderation', ws };
     if (rest[1] === 'spaces' && rest.length === 3 && !Number.isNaN(id(rest[2]))) return { page: 'edit', ws, id: id(rest[2]) };
+    if (rest[1] === 'calls') {
+      if (rest.length === 2) return { page: 'callsAdmin', ws };
+      if (rest.length === 3 && rest[2] === 'new') return { page: 'callNew', ws };
+      if (!Number.isNaN(id(rest[2]))) {
+        if (rest.length === 3) return { page: 'callManage', ws, id: id(rest[2]) };
+        if (rest.length === 4 && rest[3] === 'edit') return { page: 'callEdit', ws, id: id(rest[2]) };
+        if (rest.length === 4 && rest[3] === 'matching') return { page: 'callMatching', ws, id: id(rest[2]) };
+      }
+    }
   }
   return { page: 'notfound' };
 }
@@ -69,6 +103,18 @@ export const paths = {
   audit: (ws: string) => `/w/${encodeURIComponent(ws)}/admin/audit`,
   report: (ws: string) => `/w/${encodeURIComponent(ws)}/report`,
   moderation: (ws: string) => `/w/${encodeURIComponent(ws)}/admin/reports`,
+  calls: (ws: string) => `/w/${encodeURIComponent(ws)}/calls`,
+  call: (ws: string, id: number) => `/w/${encodeURIComponent(ws)}/calls/${id}`,
+  apply: (ws: string, id: number) => `/w/${encodeURIComponent(ws)}/calls/${id}/apply`,
+  evaluate: (ws: string, id: number) => `/w/${encodeURIComponent(ws)}/calls/${id}/evaluate`,
+  application: (ws: string, id: number) => `/w/${encodeURIComponent(ws)}/applications/${id}`,
+  applicationEdit: (ws: string, id: number) => `/w/${encodeURIComponent(ws)}/applications/${id}/edit`,
+  myApplications: () => '/account/applications',
+  callsAdmin: (ws: string) => `/w/${encodeURIComponent(ws)}/admin/calls`,
+  callNew: (ws: string) => `/w/${encodeURIComponent(ws)}/admin/calls/new`,
+  callManage: (ws: string, id: number) => `/w/${encodeURIComponent(ws)}/admin/calls/${id}`,
+  callEdit: (ws: string, id: number) => `/w/${encodeURIComponent(ws)}/admin/calls/${id}/edit`,
+  callMatching: (ws: string, id: number) => `/w/${encodeURIComponent(ws)}/admin/calls/${id}/matching`,
 };
 
 const listeners = new Set<() => void>();

@@ -38,6 +38,20 @@ const families = {
   entity: ['space', 'organisation', 'workspace', 'membership', 'user', 'api_token'],
   'audit.action': ['create', 'update', 'transition', 'import', 'delete', 'verify_email', 'set_password', 'lock', 'erase', 'revoke'],
   factor: ['transit', 'amenities', 'shops', 'condition', 'size', 'green_deficit', 'park_distance', 'open_land'],
+  call_state: ['draft', 'open', 'closed', 'evaluating', 'decided'],
+  category: ['culture', 'social', 'education', 'greening', 'sport', 'economic', 'mixed'],
+  fee_model: ['free', 'utilities_only', 'reduced_rent', 'market_rent', 'negotiated'],
+  setting: ['either', 'indoor', 'outdoor'],
+  org_type: ['public_authority', 'urban_agency', 'private_company', 'non_profit', 'cooperative', 'informal_group', 'other'],
+  application_status: ['draft', 'submitted', 'withdrawn'],
+  eligibility_status: ['pending', 'eligible', 'ineligible'],
+  outcome: ['none', 'allocated', 'not_allocated'],
+  solver: ['auto', 'flow', 'mip', 'greedy'],
+  eligibility_reason: ['organisation_type', 'duration_too_short', 'duration_too_long', 'period_outside_call', 'document_missing', 'no_ranked_space', 'other'],
+  match_reason: ['assigned', 'area_unknown', 'area_too_small', 'area_too_large', 'indoor_mismatch', 'outdoor_mismatch', 'utility_missing',
+    'step_free_missing', 'period_outside_availability', 'not_in_preferences', 'excluded_by_officer', 'locked_elsewhere', 'capacity_taken',
+    'assigned_elsewhere', 'not_chosen'],
+  call_form: ['score_weight', 'area_weight', 'preference_weight', 'distance_weight', 'mean', 'median'],
 };
 
 test('every literal key used in the code exists in English', () => {

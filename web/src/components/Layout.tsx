@@ -41,6 +41,7 @@ export function Layout({ ws, route, children }: Props) {
           <ul>
             <li><a href="/" {...current('home')}>{t('nav.home')}</a></li>
             {ws && <li><a href={paths.map(ws)} {...current('map')}>{t('nav.map')}</a></li>}
+            {ws && <li><a href={paths.calls(ws)} {...current('calls')}>{t('nav.calls')}</a></li>}
             {ws && <li><a href={paths.admin(ws)} {...current('admin')}>{t('nav.admin')}</a></li>}
           </ul>
         </nav>
@@ -48,6 +49,7 @@ export function Layout({ ws, route, children }: Props) {
           {me ? (
             <>
               <a class="account-name" href="/account" {...current('account')}>{me.display_name || me.email}</a>
+              <a href={paths.myApplications()} {...current('myApplications')}>{t('applications.mine')}</a>
               <button type="button" class="link-button" onClick={signOut}>{t('account.sign_out')}</button>
             </>
           ) : (

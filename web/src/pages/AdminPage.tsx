@@ -42,6 +42,7 @@ export function AdminPage({ ws, query }: { ws: string; query: URLSearchParams })
         <a class="button secondary" href={paths.import(ws)}>{t('admin.import')}</a>
         <a class="button secondary" href={paths.discovery(ws)}>{t('admin.discovery')}</a>
         <a class="button secondary" href={paths.moderation(ws)}>{t('admin.reports')}</a>
+        <a class="button secondary" href={paths.callsAdmin(ws)}>{t('admin.calls')}</a>
         {isStaff(me, ws, true) && <a class="button secondary" href={paths.audit(ws)}>{t('admin.audit')}</a>}
       </p>
       <form class="inline-form" role="search" aria-label={t('admin.search')} onSubmit={(e) => { e.preventDefault(); go({ q: text, offset: '' }); }}>

@@ -132,6 +132,7 @@ function MapView({ workspace, query }: { workspace: Workspace; query: URLSearchP
         <section class="results" aria-labelledby="results-heading">
           <h2 id="results-heading">{t('map.results')}</h2>
           <p><a class="button secondary" href={paths.report(workspace.slug)}>{t('report.title')}</a></p>
+          <p><a href={paths.calls(workspace.slug)}>{t('calls.link')}</a></p>
           <p role="status" aria-live="polite" data-testid="result-count">
             {page ? t('map.count', { count: total }) : t('common.loading')}
             {page && total > page.items.length ? ` ${t('map.more', { shown: page.items.length })}` : ''}

@@ -1,0 +1,612 @@
+// Applicants' side of a call: the application form (new, or a draft being completed, with the
+// documents the call asks for), the page of one application (status, eligibility verdict and,
+// once published, the decision explained), and the list of one's applications.
+
+import { useEffect, useState } from 'preact/hooks';
+import {
+  api, ApiError, PROJECT_CATEGORIES, SETTINGS, UTILITIES,
+  type Application, type ApplicationInput, type Organisation, type ProjectCategory, type Setting, type Utility,
+} from '../api';
+import { ErrorMessage, Loading } from '../components/Messages';
+import { SignInPrompt } from '../components/StaffOnly';
+import { useDocumentTitle, useLoad } from '../hooks';
+import { formatArea, formatDate, formatNumber, t } from '../i18n';
+import { navigate, paths } from '../router';
+import { useSession } from '../session';
+import { CallStateBadge, eligibilityReason, ExplanationView, Instant, lastDay, nextDay, offeredSpaces, period, useMe } from './CallParts';
+
+// The warnings of a submission, shown once on the application's page after navigating there.
+const submitted = new Map<number, string[]>();
+
+interface FormState {
+  organisation_id: string;
+  title: string;
+  description: string;
+  category: ProjectCategory;
+  min_area: string;
+  max_area: string;
+  setting: Setting;
+  utilities: Record<Utility, boolean>;
+  step_free: boolean;
+  flexible: boolean;
+  start: string;
+  last: string; // inclusive last day; the API takes the exclusive end
+  duration: string;
+  earliest: string;
+  latest: string; // inclusive
+  preferred: number[];
+  impact: string;
+  team: string;
+  budget: string;
+}
+
+function emptyForm(): FormState {
+  return {
+    organisation_id: '', title: '', description: '', category: 'culture', min_area: '', max_area: '', setting: 'either',
+    utilities: { water: false, electricity: false, heating: false, internet: false }, step_free: false,
+    flexible: false, start: '', last: '', duration: '', earliest: '', latest: '', preferred: [], impact: '', team: '', budget: '',
+  };
+}
+
+function formOf(a: Application): FormState {
+  const p = a.period ?? {};
+  return {
+    organisation_id: String(a.organisation_id), title: a.title, description: a.description, category: a.category,
+    min_area: a.needs.min_area_m2 == null ? '' : String(a.needs.min_area_m2),
+    max_area: a.needs.max_area_m2 == null ? '' : String(a.needs.max_area_m2),
+    setting: a.needs.setting, utilities: { ...a.needs.utilities }, step_free: a.needs.step_free_access,
+    flexible: p.duration_days != null, start: p.start ?? '', last: lastDay(p.end) ?? '', duration: p.duration_days == null ? '' : String(p.duration_days),
+    earliest: p.earliest_start ?? '', latest: lastDay(p.latest_end) ?? '', preferred: [...a.preferred_spaces],
+    impact: a.expected_impact, team: a.team, budget: a.budget_eur == null ? '' : String(a.budget_eur),
+  };
+}
+
+const num = (s: string): number | null => (s.trim() === '' ? null : Number(s.replace(',', '.')));
+
+function bodyOf(f: FormState): ApplicationInput {
+  return {
+    title: f.title,
+    description: f.description,
+    category: f.category,
+    needs: { min_area_m2: num(f.min_area), max_area_m2: num(f.max_area), setting: f.setting, utilities: f.utilities, step_free_access: f.step_free },
+    period: f.flexible
+      ? { duration_days: num(f.duration) ?? 0, earliest_start: f.earliest, latest_end: f.latest ? nextDay(f.latest) : '' }
+      : { start: f.start, end: f.last ? nextDay(f.last) : '' },
+    preferred_spaces: f.preferred,
+    expected_impact: f.impact,
+    team: f.team,
+    budget_eur: num(f.budget),
+  };
+}
+
+// The form for a new application to call `callId`, or for completing draft `id`.
+export function ApplicationFormPage({ ws, callId, id }: { ws: string; callId?: number; id?: number }) {
+  const session = useSession();
+  const me = useMe();
+  const existing = useLoad(() => (id ? api.application(ws, id) : Promise.resolve(null)), [ws, id]);
+  const cid = callId ?? existing.data?.call_id;
+  const call = useLoad(() => (cid ? api.call(ws, cid) : Promise.resolve(null)), [ws, cid]);
+  const [form, setForm] = useState<FormState>(emptyForm);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [status, setStatus] = useState('');
+  const [busy, setBusy] = useState(false);
+  useDocumentTitle(t('application.form_title'));
+  useEffect(() => {
+    if (existing.data) setForm(formOf(existing.data));
+  }, [existing.data?.id]);
+  const orgs: Organisation[] = me.data?.roles.find((r) => r.workspace === ws)?.organisations ?? [];
+  useEffect(() => {
+    if (!id && orgs.length === 1 && !form.organisation_id) setForm((f) => ({ ...f, organisation_id: String(orgs[0].id) }));
+  }, [orgs.length]);
+
+  if (session === null) return <SignInPrompt />;
+  if (existing.error) return <ErrorMessage error={existing.error} />;
+  if (call.error) return <ErrorMessage error={call.error} />;
+  if (!call.data || me.loading || (id && !existing.data)) return <Loading />;
+  const c = call.data;
+  const app = existing.data;
+  if (app && app.status !== 'draft') {
+    return (
+      <section class="narrow">
+        <h1>{t('application.form_title')}</h1>
+        <p>{t('application.not_draft')}</p>
+        <p><a href={paths.application(ws, app.id)}>{t('application.view')}</a></p>
+      </section>
+    );
+  }
+  if (!c.accepting_applications) {
+    return (
+      <section class="narrow">
+        <h1>{t('application.form_title')}</h1>
+        <p>{t('call.not_accepting')}</p>
+        <p><a href={paths.call(ws, c.id)}>{c.title}</a></p>
+      </section>
+    );
+  }
+  if (!app && orgs.length === 0) {
+    return (
+      <section class="narrow">
+        <h1>{t('application.form_title')}</h1>
+        <p>{t('call.no_organisation')}</p>
+      </section>
+    );
+  }
+
+  const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setForm((f) => ({ ...f, [k]: v }));
+  const input = (k: keyof FormState) => (e: Event) => set(k, (e.target as HTMLInputElement).value as never);
+  const fe = (ptr: string) => error?.fields.get(ptr);
+  const invalid = (ptr: string) => (fe(ptr) ? { 'aria-invalid': true, 'aria-describedby': `err-${ptr.replace(/\//g, '-')}` } : {});
+  const errorText = (ptr: string) => fe(ptr) && <p id={`err-${ptr.replace(/\//g, '-')}`} class="field-error">{fe(ptr)}</p>;
+
+  // Saves the draft (creating it the first time) and returns it.
+  const save = async (): Promise<Application> => {
+    if (app) return api.updateApplication(ws, app.id, app.version, bodyOf(form));
+    if (!form.organisation_id) throw new ApiError(400, t('application.choose_organisation'), '', new Map([['/organisation_id', t('application.choose_organisation')]]));
+    return api.createApplication(ws, c.id, { ...bodyOf(form), organisation_id: Number(form.organisation_id) });
+  };
+
+  const onSave = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setStatus('');
+    try {
+      const saved = await save();
+      if (!app) {
+        navigate(paths.applicationEdit(ws, saved.id), true);
+        setStatus(t('application.saved_new'));
+      } else {
+        existing.reload();
+        setStatus(t('application.saved'));
+      }
+    } catch (err) {
+      setError(err as ApiError);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const onSubmit = async () => {
+    setBusy(true);
+    setError(null);
+    setStatus('');
+    try {
+      const saved = await save();
+      const result = await api.submitApplication(ws, saved.id);
+      submitted.set(saved.id, result.warnings ?? []);
+      navigate(paths.application(ws, saved.id));
+    } catch (err) {
+      setError(err as ApiError);
+      existing.reload();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const spaces = offeredSpaces(c);
+  const nameOf = (sid: number) => spaces.find((s) => s.id === sid)?.name ?? `#${sid}`;
+  const unranked = spaces.filter((s) => !form.preferred.includes(s.id));
+  const move = (i: number, d: number) => {
+    const p = [...form.preferred];
+    const j = i + d;
+    if (j < 0 || j >= p.length) return;
+    [p[i], p[j]] = [p[j], p[i]];
+    set('preferred', p);
+  };
+
+  return (
+    <section class="application-form">
+      <p class="breadcrumb"><a href={paths.calls(ws)}>{t('calls.title')}</a> › <a href={paths.call(ws, c.id)}>{c.title}</a></p>
+      <h1>{app ? t('application.edit_title', { title: app.title }) : t('application.new_title', { call: c.title })}</h1>
+      <p>{t('call.deadline')}: <Instant iso={c.closes_at} /></p>
+      <form onSubmit={onSave} noValidate>
+        <fieldset>
+          <legend>{t('application.project')}</legend>
+          <div class="field">
+            <label for="ap-org">{t('application.organisation')}</label>
+            {app ? (
+              <p id="ap-org">{orgs.find((o) => o.id === app.organisation_id)?.name ?? `#${app.organisation_id}`}</p>
+            ) : (
+              <select id="ap-org" value={form.organisation_id} onChange={input('organisation_id')} {...invalid('/organisation_id')}>
+                <option value="">{t('application.choose_organisation')}</option>
+                {orgs.map((o) => <option key={o.id} value={o.id}>{o.name} ({t(`org_type.${o.type}`)})</option>)}
+              </select>
+            )}
+            {errorText('/organisation_id')}
+          </div>
+          <div class="field">
+            <label for="ap-title">{t('application.title_field')}</label>
+            <input id="ap-title" value={form.title} onInput={input('title')} required maxLength={300} {...invalid('/title')} />
+            {errorText('/title')}
+          </div>
+          <div class="field">
+            <label for="ap-desc">{t('application.description')}</label>
+            <textarea id="ap-desc" rows={5} value={form.description} onInput={input('description')} {...invalid('/description')} />
+            {errorText('/description')}
+          </div>
+          <div class="field">
+            <label for="ap-cat">{t('application.category')}</label>
+            <select id="ap-cat" value={form.category} onChange={input('category')}>
+              {PROJECT_CATEGORIES.map((k) => <option key={k} value={k}>{t(`category.${k}`)}</option>)}
+            </select>
+          </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>{t('application.needs')}</legend>
+          <div class="field-row">
+            <div class="field">
+              <label for="ap-min">{t('application.min_area')}</label>
+              <input id="ap-min" inputMode="decimal" value={form.min_area} onInput={input('min_area')} {...invalid('/needs/min_area_m2')} />
+              {errorText('/needs/min_area_m2')}
+            </div>
+            <div class="field">
+              <label for="ap-max">{t('application.max_area')}</label>
+              <input id="ap-max" inputMode="decimal" value={form.max_area} onInput={input('max_area')} {...invalid('/needs/max_area_m2')} />
+              {errorText('/needs/max_area_m2')}
+            </div>
+          </div>
+          <fieldset class="checks">
+            <legend>{t('application.setting')}</legend>
+            {SETTINGS.map((s) => (
+              <label key={s}><input type="radio" name="ap-setting" value={s} checked={form.setting === s} onChange={() => set('setting', s)} /> {t(`setting.${s}`)}</label>
+            ))}
+          </fieldset>
+          <fieldset class="checks">
+            <legend>{t('application.utilities')}</legend>
+            {UTILITIES.map((u) => (
+              <label key={u}><input type="checkbox" checked={form.utilities[u]} onChange={(e) => set('utilities', { ...form.utilities, [u]: (e.target as HTMLInputElement).checked })} /> {t(`utility.${u}`)}</label>
+            ))}
+          </fieldset>
+          <label><input type="checkbox" checked={form.step_free} onChange={(e) => set('step_free', (e.target as HTMLInputElement).checked)} /> {t('application.step_free')}</label>
+        </fieldset>
+
+        <fieldset>
+          <legend>{t('application.period')}</legend>
+          <div class="checks">
+            <label><input type="radio" name="ap-period" checked={!form.flexible} onChange={() => set('flexible', false)} /> {t('application.period_fixed')}</label>
+            <label><input type="radio" name="ap-period" checked={form.flexible} onChange={() => set('flexible', true)} /> {t('application.period_flexible')}</label>
+          </div>
+          {!form.flexible ? (
+            <div class="field-row">
+              <div class="field">
+                <label for="ap-start">{t('application.start')}</label>
+                <input id="ap-start" type="date" value={form.start} onInput={input('start')} {...invalid('/period/start')} />
+                {errorText('/period/start')}
+              </div>
+              <div class="field">
+                <label for="ap-end">{t('application.last_day')}</label>
+                <input id="ap-end" type="date" value={form.last} onInput={input('last')} {...invalid('/period/end')} />
+                {errorText('/period/end')}
+              </div>
+            </div>
+          ) : (
+            <div class="field-row">
+              <div class="field">
+                <label for="ap-duration">{t('application.duration_days')}</label>
+                <input id="ap-duration" inputMode="numeric" value={form.duration} onInput={input('duration')} {...invalid('/period/duration_days')} />
+                {errorText('/period/duration_days')}
+              </div>
+              <div class="field">
+                <label for="ap-earliest">{t('application.earliest_start')}</label>
+                <input id="ap-earliest" type="date" value={form.earliest} onInput={input('earliest')} {...invalid('/period/earliest_start')} />
+                {errorText('/period/earliest_start')}
+              </div>
+              <div class="field">
+                <label for="ap-latest">{t('application.latest_day')}</label>
+                <input id="ap-latest" type="date" value={form.latest} onInput={input('latest')} {...invalid('/period/latest_end')} />
+                {errorText('/period/latest_end')}
+              </div>
+            </div>
+          )}
+          {errorText('/period')}
+          <p class="hint">{t('application.period_hint', { duration: c.eligibility.min_duration_days || c.eligibility.max_duration_days ? `${c.eligibility.min_duration_days ?? 1}–${c.eligibility.max_duration_days ?? '∞'}` : '–' })}</p>
+        </fieldset>
+
+        <fieldset>
+          <legend>{t('application.preferred')}</legend>
+          <p class="hint">{c.matching.preferences_required ? t('application.preferred_required') : t('application.preferred_hint')}</p>
+          {form.preferred.length > 0 && (
+            <ol class="ranked" data-testid="ranked-spaces">
+              {form.preferred.map((sid, i) => (
+                <li key={sid}>
+                  <span>{nameOf(sid)}</span>
+                  <button type="button" class="secondary" disabled={i === 0} onClick={() => move(i, -1)} aria-label={t('application.move_up', { name: nameOf(sid) })}>↑</button>
+                  <button type="button" class="secondary" disabled={i === form.preferred.length - 1} onClick={() => move(i, 1)} aria-label={t('application.move_down', { name: nameOf(sid) })}>↓</button>
+                  <button type="button" class="secondary" onClick={() => set('preferred', form.preferred.filter((x) => x !== sid))} aria-label={t('application.unrank', { name: nameOf(sid) })}>{t('application.remove')}</button>
+                </li>
+              ))}
+            </ol>
+          )}
+          {errorText('/preferred_spaces')}
+          {unranked.length > 0 && <AddSpace spaces={unranked.map((s) => ({ id: s.id, label: `${s.name} · ${formatArea(s.floor_area_m2 ?? s.area_m2)} · ${period(s.call.available_from, s.call.available_to)}` }))} onAdd={(sid) => set('preferred', [...form.preferred, sid])} />}
+        </fieldset>
+
+        <fieldset>
+          <legend>{t('application.more')}</legend>
+          <div class="field">
+            <label for="ap-impact">{t('application.impact')}</label>
+            <textarea id="ap-impact" rows={4} value={form.impact} onInput={input('impact')} />
+          </div>
+          <div class="field">
+            <label for="ap-team">{t('application.team')}</label>
+            <textarea id="ap-team" rows={3} value={form.team} onInput={input('team')} />
+          </div>
+          <div class="field">
+            <label for="ap-budget">{t('application.budget')}</label>
+            <input id="ap-budget" inputMode="decimal" value={form.budget} onInput={input('budget')} {...invalid('/budget_eur')} />
+            {errorText('/budget_eur')}
+          </div>
+        </fieldset>
+
+        {app ? (
+          <Documents ws={ws} app={app} required={c.documents_required} onChange={() => existing.reload()} />
+        ) : (
+          c.documents_required.length > 0 && <p class="hint">{t('application.documents_after_save', { documents: c.documents_required.join(', ') })}</p>
+        )}
+
+        <div class="actions">
+          <button type="submit" class="secondary" disabled={busy}>{t('application.save_draft')}</button>
+          <button type="button" disabled={busy} onClick={onSubmit}>{t('application.submit')}</button>
+          {app && <a href={paths.application(ws, app.id)}>{t('application.view')}</a>}
+        </div>
+      </form>
+      <div aria-live="polite" role="status">{status && <p class="success">{status}</p>}</div>
+      {error && <ErrorMessage error={error} />}
+    </section>
+  );
+}
+
+function AddSpace({ spaces, onAdd }: { spaces: { id: number; label: string }[]; onAdd: (id: number) => void }) {
+  const [choice, setChoice] = useState('');
+  return (
+    <div class="inline-form">
+      <label for="ap-add-space">{t('application.add_space')}</label>
+      <select id="ap-add-space" value={choice} onChange={(e) => setChoice((e.target as HTMLSelectElement).value)}>
+        <option value="">–</option>
+        {spaces.map((s) => <option key={s.id} value={s.id}>{s.label}</option>)}
+      </select>
+      <button type="button" class="secondary" disabled={!choice} onClick={() => { onAdd(Number(choice)); setChoice(''); }}>{t('application.rank_space')}</button>
+    </div>
+  );
+}
+
+// The documents of a draft: one upload per document the call requires, and others by name.
+function Documents({ ws, app, required, onChange }: { ws: string; app: Application; required: string[]; onChange: () => void }) {
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [status, setStatus] = useState('');
+  const [otherName, setOtherName] = useState('');
+  const upload = async (name: string, key: string, input: HTMLInputElement) => {
+    const file = input.files?.[0];
+    if (!file) return;
+    setErrors((e) => ({ ...e, [key]: '' }));
+    setStatus(t('application.uploading', { name: file.name }));
+    try {
+      await api.addAttachment(ws, app.id, name, file);
+      setStatus(t('application.uploaded', { name: file.name }));
+      input.value = '';
+      onChange();
+    } catch (err) {
+      const e = err as ApiError;
+      setStatus('');
+      setErrors((x) => ({ ...x, [key]: e.status === 415 ? t('application.wrong_type', { detail: e.message }) : e.message }));
+    }
+  };
+  const remove = async (attachmentId: number) => {
+    try {
+      await api.removeAttachment(ws, app.id, attachmentId);
+      setStatus(t('application.removed'));
+      onChange();
+    } catch (err) {
+      setStatus((err as ApiError).message);
+    }
+  };
+  const attachedAs = (name: string) => app.attachments.filter((a) => a.name === name);
+  const others = app.attachments.filter((a) => !required.includes(a.name));
+  const fileList = (items: typeof app.attachments) => items.length > 0 && (
+    <ul class="files">
+      {items.map((a) => (
+        <li key={a.id}>
+          <a href={api.attachmentUrl(ws, app.id, a.id)} download={a.file_name}>{a.file_name}</a> <span class="muted">({formatNumber(Math.ceil(a.size / 1024))} kB)</span>{' '}
+          <button type="button" class="link-button" onClick={() => remove(a.id)} aria-label={t('application.remove_file', { name: a.file_name })}>{t('application.remove')}</button>
+        </li>
+      ))}
+    </ul>
+  );
+  return (
+    <fieldset>
+      <legend>{t('application.documents')}</legend>
+      <p class="hint" id="doc-types">{t('application.document_types')}</p>
+      {required.map((name, i) => {
+        const key = `req-${i}`;
+        return (
+          <div class="field" key={name}>
+            <label for={`ap-doc-${i}`}>{name}{attachedAs(name).length === 0 && <span class="muted"> · {t('application.missing')}</span>}</label>
+            {fileList(attachedAs(name))}
+            <input id={`ap-doc-${i}`} type="file" accept=".pdf,.png,.jpg,.jpeg,.odt,.docx" aria-describedby={errors[key] ? `ap-doc-${i}-err doc-types` : 'doc-types'} aria-invalid={errors[key] ? true : undefined}
+              onChange={(e) => upload(name, key, e.target as HTMLInputElement)} />
+            {errors[key] && <p id={`ap-doc-${i}-err`} class="field-error">{errors[key]}</p>}
+          </div>
+        );
+      })}
+      <div class="field">
+        <label for="ap-doc-other-name">{t('application.other_document')}</label>
+        {fileList(others)}
+        <div class="inline-form">
+          <input id="ap-doc-other-name" value={otherName} onInput={(e) => setOtherName((e.target as HTMLInputElement).value)} placeholder={t('application.document_name')} aria-label={t('application.document_name')} />
+          <input id="ap-doc-other" type="file" aria-label={t('application.other_file')} disabled={!otherName.trim()} aria-invalid={errors.other ? true : undefined}
+            onChange={(e) => upload(otherName.trim(), 'other', e.target as HTMLInputElement)} />
+        </div>
+        {errors.other && <p class="field-error">{errors.other}</p>}
+      </div>
+      <p aria-live="polite" role="status" class="muted">{status}</p>
+    </fieldset>
+  );
+}
+
+export function ApplicationPage({ ws, id }: { ws: string; id: number }) {
+  const session = useSession();
+  const me = useMe();
+  const app = useLoad(() => api.application(ws, id), [ws, id, session?.id ?? null]);
+  const call = useLoad(() => (app.data ? api.call(ws, app.data.call_id) : Promise.resolve(null)), [ws, app.data?.call_id]);
+  const [warnings] = useState(() => submitted.get(id) ?? null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [status, setStatus] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  useEffect(() => () => { submitted.delete(id); }, [id]);
+  useDocumentTitle(app.data?.title ?? t('application.title'));
+  if (session === null) return <SignInPrompt />;
+  if (app.error) return <ErrorMessage error={app.error} />;
+  if (!app.data) return <Loading />;
+  const a = app.data;
+  const c = call.data;
+  const org = me.data?.roles.find((r) => r.workspace === ws)?.organisations.find((o) => o.id === a.organisation_id);
+  const member = !!org;
+  const writable = member && !!c?.accepting_applications;
+  const spaceName = (sid: number) => (c ? offeredSpaces(c).find((s) => s.id === sid)?.name : undefined) ?? `#${sid}`;
+
+  const act = async (f: () => Promise<unknown>, done: string) => {
+    setError(null);
+    setStatus('');
+    try {
+      await f();
+      setStatus(done);
+      setConfirming(false);
+      app.reload();
+    } catch (err) {
+      setError(err as ApiError);
+    }
+  };
+
+  return (
+    <article class="narrow application-page">
+      <p class="breadcrumb">
+        <a href={paths.myApplications()}>{t('applications.mine')}</a>
+        {c && <> › <a href={paths.call(ws, c.id)}>{c.title}</a></>}
+      </p>
+      <h1>{a.title}</h1>
+      {warnings && (
+        <div class={warnings.length ? 'error-box' : 'callout'} role="status" data-testid="submit-result">
+          <p>{t('application.submitted_now')}</p>
+          {warnings.length > 0 && (
+            <>
+              <p>{t('application.warnings')}</p>
+              <ul>{warnings.map((w) => <li key={w}>{eligibilityReason(w)}</li>)}</ul>
+            </>
+          )}
+        </div>
+      )}
+      <dl class="details" data-testid="application-status">
+        <div><dt>{t('application.status')}</dt><dd>{t(`application_status.${a.status}`)}</dd></div>
+        {c && <div><dt>{t('application.call')}</dt><dd><a href={paths.call(ws, c.id)}>{c.title}</a> <CallStateBadge state={c.state} /></dd></div>}
+        <div><dt>{t('application.organisation')}</dt><dd>{org?.name ?? `#${a.organisation_id}`}</dd></div>
+        {a.submitted_at && <div><dt>{t('application.submitted_at')}</dt><dd><Instant iso={a.submitted_at} /></dd></div>}
+        <div>
+          <dt>{t('application.eligibility')}</dt>
+          <dd data-testid="eligibility">
+            {t(`eligibility_status.${a.eligibility.status}`)}
+            {a.eligibility.by_officer && <span class="muted"> · {t('application.by_officer')}</span>}
+            {a.eligibility.reasons.length > 0 && <ul>{a.eligibility.reasons.map((r) => <li key={r}>{eligibilityReason(r)}</li>)}</ul>}
+            {a.eligibility.note && <p>{a.eligibility.note}</p>}
+          </dd>
+        </div>
+      </dl>
+
+      {a.decision && a.decision.outcome !== 'none' && (
+        <section aria-labelledby="decision-heading" class="decision" data-testid="decision">
+          <h2 id="decision-heading">{t('decision.title')}: {t(`outcome.${a.decision.outcome}`)}</h2>
+          <ExplanationView ws={ws} explanation={a.decision.explanation} />
+        </section>
+      )}
+
+      {writable && a.status !== 'withdrawn' && (
+        <div class="actions">
+          {a.status === 'draft' && <a class="button" href={paths.applicationEdit(ws, a.id)}>{t('application.edit')}</a>}
+          {a.status === 'draft' && <button type="button" onClick={() => act(async () => {
+            const r = await api.submitApplication(ws, a.id);
+            submitted.set(a.id, r.warnings ?? []);
+            navigate(paths.application(ws, a.id), true);
+          }, t('application.submitted_now'))}>{t('application.submit')}</button>}
+          {!confirming ? (
+            <button type="button" class="secondary" onClick={() => setConfirming(true)}>{t('application.withdraw')}</button>
+          ) : (
+            <span role="group" aria-label={t('application.withdraw')}>
+              {t('application.withdraw_confirm')}{' '}
+              <button type="button" class="danger" onClick={() => act(() => api.withdrawApplication(ws, a.id), t('application.withdrawn'))}>{t('application.withdraw_yes')}</button>{' '}
+              <button type="button" class="secondary" onClick={() => setConfirming(false)}>{t('common.cancel')}</button>
+            </span>
+          )}
+        </div>
+      )}
+      <div aria-live="polite" role="status">{status && <p class="success">{status}</p>}</div>
+      {error && <ErrorMessage error={error} />}
+
+      <section aria-labelledby="app-details">
+        <h2 id="app-details">{t('application.details')}</h2>
+        <dl class="details">
+          <div><dt>{t('application.category')}</dt><dd>{t(`category.${a.category}`)}</dd></div>
+          <div><dt>{t('application.description')}</dt><dd class="notes">{a.description || '–'}</dd></div>
+          <div><dt>{t('application.area')}</dt><dd>{formatArea(a.needs.min_area_m2)} – {formatArea(a.needs.max_area_m2)}</dd></div>
+          <div><dt>{t('application.setting')}</dt><dd>{t(`setting.${a.needs.setting}`)}</dd></div>
+          <div><dt>{t('application.utilities')}</dt><dd>{UTILITIES.filter((u) => a.needs.utilities[u]).map((u) => t(`utility.${u}`)).join(', ') || '–'}</dd></div>
+          <div><dt>{t('application.step_free')}</dt><dd>{a.needs.step_free_access ? t('common.yes') : t('common.no')}</dd></div>
+          <div><dt>{t('application.period')}</dt><dd>{a.period.duration_days != null
+            ? t('application.flexible_text', { days: a.period.duration_days, window: period(a.period.earliest_start, a.period.latest_end) })
+            : period(a.period.start, a.period.end)}</dd></div>
+          <div><dt>{t('application.preferred')}</dt><dd>{a.preferred_spaces.length ? <ol>{a.preferred_spaces.map((s) => <li key={s}>{spaceName(s)}</li>)}</ol> : '–'}</dd></div>
+          <div><dt>{t('application.impact')}</dt><dd class="notes">{a.expected_impact || '–'}</dd></div>
+          <div><dt>{t('application.team')}</dt><dd class="notes">{a.team || '–'}</dd></div>
+          <div><dt>{t('application.budget')}</dt><dd>{a.budget_eur == null ? '–' : `${formatNumber(a.budget_eur)} €`}</dd></div>
+          <div><dt>{t('application.documents')}</dt><dd>{a.attachments.length ? (
+            <ul>{a.attachments.map((f) => <li key={f.id}>{f.name}: <a href={api.attachmentUrl(ws, a.id, f.id)} download={f.file_name}>{f.file_name}</a></li>)}</ul>
+          ) : '–'}</dd></div>
+        </dl>
+      </section>
+    </article>
+  );
+}
+
+export function MyApplicationsPage() {
+  const session = useSession();
+  const apps = useLoad(() => (session ? api.myApplications() : Promise.resolve([])), [session?.id ?? null]);
+  useDocumentTitle(t('applications.mine'));
+  if (session === null) return <SignInPrompt />;
+  return (
+    <section>
+      <h1>{t('applications.mine')}</h1>
+      {apps.error && <ErrorMessage error={apps.error} />}
+      {apps.loading && !apps.data && <Loading />}
+      {apps.data && apps.data.length === 0 && <p>{t('applications.none')}</p>}
+      {apps.data && apps.data.length > 0 && (
+        <div class="table-scroll">
+          <table>
+            <caption class="visually-hidden">{t('applications.mine')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('application.title_field')}</th>
+                <th scope="col">{t('application.call')}</th>
+                <th scope="col">{t('application.status')}</th>
+                <th scope="col">{t('application.eligibility')}</th>
+                <th scope="col">{t('decision.title')}</th>
+                <th scope="col">{t('application.updated')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {apps.data.map((a) => (
+                <tr key={`${a.workspace}-${a.id}`}>
+                  <td><a href={paths.application(a.workspace, a.id)}>{a.title}</a></td>
+                  <td><a href={paths.call(a.workspace, a.call.id)}>{a.call.title}</a> <CallStateBadge state={a.call.state} /></td>
+                  <td>{t(`application_status.${a.status}`)}</td>
+                  <td>{t(`eligibility_status.${a.eligibility.status}`)}</td>
+                  <td>{a.decision && a.decision.outcome !== 'none' ? t(`outcome.${a.decision.outcome}`) : '–'}</td>
+                  <td>{formatDate(a.updated_at, true)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
