@@ -297,7 +297,7 @@ test('the officer runs the allocation, adjusts it, publishes, and the applicant 
   await ana.getByRole('link', { name: 'Theatre workshop' }).click();
   const decision = ana.getByTestId('decision');
   await decision.waitFor();
-  assert.match(await decision.getByRole('heading').innerText(), /Decision: a place was allocated/);
+  assert.match(await decision.getByRole('heading', { level: 2 }).innerText(), /Decision: a place was allocated/);
   assert.match(await ana.getByTestId('allocated').innerText(), /Allocated: Market hall, 1 Mar 2027 – 31 Aug 2027/);
   const why = await decision.innerText();
   assert.match(why, /score given by the jury: 82/);

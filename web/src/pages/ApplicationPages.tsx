@@ -515,7 +515,7 @@ export function ApplicationPage({ ws, id }: { ws: string; id: number }) {
       {a.decision && a.decision.outcome !== 'none' && (
         <section aria-labelledby="decision-heading" class="decision" data-testid="decision">
           <h2 id="decision-heading">{t('decision.title')}: {t(`outcome.${a.decision.outcome}`)}</h2>
-          <ExplanationView ws={ws} explanation={a.decision.explanation} />
+          <ExplanationView ws={ws} explanation={a.decision.explanation} spaceName={spaceName} />
         </section>
       )}
 

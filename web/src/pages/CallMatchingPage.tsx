@@ -22,11 +22,13 @@ export function CallMatchingPage({ ws, id }: { ws: string; id: number }) {
   const [error, setError] = useState<ApiError | null>(null);
   const [status, setStatus] = useState('');
   const [confirming, setConfirming] = useState(false);
+  // The proposal a run just returned, shown at once (it answers the current input).
+  const [latest, setLatest] = useState<MatchingProposal | null>(null);
   useDocumentTitle(t('matching.title'));
   if (call.error) return <ErrorMessage error={call.error} />;
   if (!call.data) return <Loading />;
   const c = call.data;
-  const p = proposal.data;
+  const p = latest ?? proposal.data;
   const adjustments = c.adjustments ?? [];
   const evaluating = c.state === 'evaluating';
   const titleOf = (aid: number) => apps.data?.find((a) => a.id === aid)?.title ?? `#${aid}`;
@@ -37,8 +39,7 @@ export function CallMatchingPage({ ws, id }: { ws: string; id: number }) {
     setError(null);
     setStatus(t('matching.running'));
     try {
-      await api.runMatching(ws, c.id, solver);
-      proposal.reload();
+      setLatest({ ...(await api.runMatching(ws, c.id, solver)), current: true });
       setStatus(t('matching.done'));
     } catch (err) {
       setStatus('');
@@ -56,11 +57,10 @@ export function CallMatchingPage({ ws, id }: { ws: string; id: number }) {
       await api.setAdjustments(ws, c.id, items);
       call.reload();
       if (rerun) {
-        await api.runMatching(ws, c.id, solver);
-        proposal.reload();
+        setLatest({ ...(await api.runMatching(ws, c.id, solver)), current: true });
         setStatus(t('matching.adjusted_rerun'));
       } else {
-        proposal.reload();
+        if (p) setLatest({ ...p, current: false });
         setStatus(t('matching.adjusted'));
       }
     } catch (err) {
@@ -213,7 +213,7 @@ function Proposal({ p, call, titleOf, spaceOf, busy, ws, onLock, onExclude }: {
           return (
             <details key={e.request} class="explanation-item">
               <summary>{title} – {e.assignment ? t('matching.gets', { space: e.assignment.space_name || spaceOf(e.assignment.space) }) : t('matching.gets_nothing')} · {t('decision.score', { score: score(e.score) })}</summary>
-              <ExplanationView ws={ws} explanation={e} />
+              <ExplanationView ws={ws} explanation={e} spaceName={spaceOf} />
               {!busy && !e.assignment && spaces.length > 0 && (
                 <LockForm uid={e.request} title={title} spaces={spaces.map((s) => ({ id: s.id, name: s.name }))} onLock={(sid) => onLock(e.request, sid)} />
               )}

@@ -148,7 +148,10 @@ export function offeredSpaces(call: Call): OfferedSpace[] {
 // Why an application got a space or did not, in words: the space given with the jury's score and
 // the applicant's ranking; per other space, the constraint that ruled it out or the applications
 // that took its capacity. `explanation` is the matching's, or the eligibility verdict's.
-export function ExplanationView({ ws, explanation }: { ws: string; explanation: Decision['explanation'] | MatchingExplanation }) {
+// `spaceName` names spaces the explanation gives by id only.
+export function ExplanationView({ ws, explanation, spaceName }: {
+  ws: string; explanation: Decision['explanation'] | MatchingExplanation; spaceName: (id: number) => string;
+}) {
   if (!explanation) return <p>{t('decision.no_explanation')}</p>;
   const e = explanation as NonNullable<Decision['explanation']>;
   if (e.reason === 'ineligible') {
@@ -167,7 +170,7 @@ export function ExplanationView({ ws, explanation }: { ws: string; explanation: 
     <div class="explanation">
       {a ? (
         <p data-testid="allocated">
-          {t('decision.allocated_space', { space: a.space_name || `#${a.space}` })} {period(a.start, a.end)}.{' '}
+          {t('decision.allocated_space', { space: a.space_name || spaceName(a.space) })} {period(a.start, a.end)}.{' '}
           <a href={paths.space(ws, a.space)}>{t('decision.see_space')}</a>
         </p>
       ) : (
@@ -185,7 +188,7 @@ export function ExplanationView({ ws, explanation }: { ws: string; explanation: 
           <ul data-testid="space-verdicts">
             {others.map((v) => (
               <li key={v.space}>
-                <strong>{v.space_name || `#${v.space}`}</strong>: {v.reasons.map(matchingReason).join('; ')}
+                <strong>{v.space_name || spaceName(v.space)}</strong>: {v.reasons.map(matchingReason).join('; ')}
                 {v.taken_by && v.taken_by.length > 0 && (
                   <ul>
                     {v.taken_by.map((tb) => (
