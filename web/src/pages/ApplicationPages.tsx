@@ -13,7 +13,7 @@ import { useDocumentTitle, useLoad } from '../hooks';
 import { formatArea, formatDate, formatNumber, t } from '../i18n';
 import { navigate, paths } from '../router';
 import { useSession } from '../session';
-import { CallStateBadge, eligibilityReason, ExplanationView, Instant, lastDay, nextDay, offeredSpaces, period, useMe } from './CallParts';
+import { ActionMessages, areaRange, CallStateBadge, eligibilityReason, ExplanationView, Instant, lastDay, nextDay, offeredSpaces, period, useAction, useMe } from './CallParts';
 
 // The warnings of a submission, shown once on the application's page after navigating there.
 const submitted = new Map<number, string[]>();
@@ -87,9 +87,7 @@ export function ApplicationFormPage({ ws, callId, id }: { ws: string; callId?: n
   const cid = callId ?? existing.data?.call_id;
   const call = useLoad(() => (cid ? api.call(ws, cid) : Promise.resolve(null)), [ws, cid]);
   const [form, setForm] = useState<FormState>(emptyForm);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [status, setStatus] = useState('');
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   useDocumentTitle(t('application.form_title'));
   useEffect(() => {
     if (existing.data) setForm(formOf(existing.data));
@@ -134,7 +132,7 @@ export function ApplicationFormPage({ ws, callId, id }: { ws: string; callId?: n
 
   const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setForm((f) => ({ ...f, [k]: v }));
   const input = (k: keyof FormState) => (e: Event) => set(k, (e.target as HTMLInputElement).value as never);
-  const fe = (ptr: string) => error?.fields.get(ptr);
+  const fe = (ptr: string) => action.error?.fields.get(ptr);
   const invalid = (ptr: string) => (fe(ptr) ? { 'aria-invalid': true, 'aria-describedby': `err-${ptr.replace(/\//g, '-')}` } : {});
   const errorText = (ptr: string) => fe(ptr) && <p id={`err-${ptr.replace(/\//g, '-')}`} class="field-error">{fe(ptr)}</p>;
 
@@ -145,43 +143,32 @@ export function ApplicationFormPage({ ws, callId, id }: { ws: string; callId?: n
     return api.createApplication(ws, c.id, { ...bodyOf(form), organisation_id: Number(form.organisation_id) });
   };
 
-  const onSave = async (e: Event) => {
+  const onSave = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    setStatus('');
-    try {
+    action.run(async () => {
       const saved = await save();
       if (!app) {
         navigate(paths.applicationEdit(ws, saved.id), true);
-        setStatus(t('application.saved_new'));
-      } else {
-        existing.reload();
-        setStatus(t('application.saved'));
+        return t('application.saved_new');
       }
-    } catch (err) {
-      setError(err as ApiError);
-    } finally {
-      setBusy(false);
-    }
+      existing.reload();
+      return t('application.saved');
+    });
   };
 
-  const onSubmit = async () => {
-    setBusy(true);
-    setError(null);
-    setStatus('');
+  const onSubmit = () => action.run(async () => {
+    const saved = await save();
     try {
-      const saved = await save();
       const result = await api.submitApplication(ws, saved.id);
       submitted.set(saved.id, result.warnings ?? []);
       navigate(paths.application(ws, saved.id));
     } catch (err) {
-      setError(err as ApiError);
-      existing.reload();
-    } finally {
-      setBusy(false);
+      // The draft exists now (and has a new version): edit that one from here on.
+      if (!app) navigate(paths.applicationEdit(ws, saved.id), true);
+      else existing.reload();
+      throw err;
     }
-  };
+  });
 
   const spaces = offeredSpaces(c);
   const nameOf = (sid: number) => spaces.find((s) => s.id === sid)?.name ?? `#${sid}`;
@@ -346,13 +333,12 @@ export function ApplicationFormPage({ ws, callId, id }: { ws: string; callId?: n
         )}
 
         <div class="actions">
-          <button type="submit" class="secondary" disabled={busy}>{t('application.save_draft')}</button>
-          <button type="button" disabled={busy} onClick={onSubmit}>{t('application.submit')}</button>
+          <button type="submit" class="secondary" disabled={action.busy}>{t('application.save_draft')}</button>
+          <button type="button" disabled={action.busy} onClick={onSubmit}>{t('application.submit')}</button>
           {app && <a href={paths.application(ws, app.id)}>{t('application.view')}</a>}
         </div>
       </form>
-      <div aria-live="polite" role="status">{status && <p class="success">{status}</p>}</div>
-      {error && <ErrorMessage error={error} />}
+      <ActionMessages action={action} fields />
     </section>
   );
 }
@@ -449,9 +435,8 @@ export function ApplicationPage({ ws, id }: { ws: string; id: number }) {
   const me = useMe();
   const app = useLoad(() => api.application(ws, id), [ws, id, session?.id ?? null]);
   const call = useLoad(() => (app.data ? api.call(ws, app.data.call_id) : Promise.resolve(null)), [ws, app.data?.call_id]);
-  const [warnings] = useState(() => submitted.get(id) ?? null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [status, setStatus] = useState('');
+  const [warnings, setWarnings] = useState(() => submitted.get(id) ?? null);
+  const action = useAction();
   const [confirming, setConfirming] = useState(false);
   useEffect(() => () => { submitted.delete(id); }, [id]);
   useDocumentTitle(app.data?.title ?? t('application.title'));
@@ -465,18 +450,12 @@ export function ApplicationPage({ ws, id }: { ws: string; id: number }) {
   const writable = member && !!c?.accepting_applications;
   const spaceName = (sid: number) => (c ? offeredSpaces(c).find((s) => s.id === sid)?.name : undefined) ?? `#${sid}`;
 
-  const act = async (f: () => Promise<unknown>, done: string) => {
-    setError(null);
-    setStatus('');
-    try {
-      await f();
-      setStatus(done);
-      setConfirming(false);
-      app.reload();
-    } catch (err) {
-      setError(err as ApiError);
-    }
-  };
+  const act = (f: () => Promise<unknown>, done: string) => action.run(async () => {
+    await f();
+    setConfirming(false);
+    app.reload();
+    return done;
+  });
 
   return (
     <article class="narrow application-page">
@@ -522,31 +501,28 @@ export function ApplicationPage({ ws, id }: { ws: string; id: number }) {
       {writable && a.status !== 'withdrawn' && (
         <div class="actions">
           {a.status === 'draft' && <a class="button" href={paths.applicationEdit(ws, a.id)}>{t('application.edit')}</a>}
-          {a.status === 'draft' && <button type="button" onClick={() => act(async () => {
-            const r = await api.submitApplication(ws, a.id);
-            submitted.set(a.id, r.warnings ?? []);
-            navigate(paths.application(ws, a.id), true);
-          }, t('application.submitted_now'))}>{t('application.submit')}</button>}
+          {a.status === 'draft' && <button type="button" disabled={action.busy} onClick={() => act(async () => {
+            setWarnings((await api.submitApplication(ws, a.id)).warnings ?? []);
+          }, '')}>{t('application.submit')}</button>}
           {!confirming ? (
             <button type="button" class="secondary" onClick={() => setConfirming(true)}>{t('application.withdraw')}</button>
           ) : (
             <span role="group" aria-label={t('application.withdraw')}>
               {t('application.withdraw_confirm')}{' '}
-              <button type="button" class="danger" onClick={() => act(() => api.withdrawApplication(ws, a.id), t('application.withdrawn'))}>{t('application.withdraw_yes')}</button>{' '}
+              <button type="button" class="danger" disabled={action.busy} onClick={() => act(() => api.withdrawApplication(ws, a.id), t('application.withdrawn'))}>{t('application.withdraw_yes')}</button>{' '}
               <button type="button" class="secondary" onClick={() => setConfirming(false)}>{t('common.cancel')}</button>
             </span>
           )}
         </div>
       )}
-      <div aria-live="polite" role="status">{status && <p class="success">{status}</p>}</div>
-      {error && <ErrorMessage error={error} />}
+      <ActionMessages action={action} />
 
       <section aria-labelledby="app-details">
         <h2 id="app-details">{t('application.details')}</h2>
         <dl class="details">
           <div><dt>{t('application.category')}</dt><dd>{t(`category.${a.category}`)}</dd></div>
           <div><dt>{t('application.description')}</dt><dd class="notes">{a.description || '–'}</dd></div>
-          <div><dt>{t('application.area')}</dt><dd>{formatArea(a.needs.min_area_m2)} – {formatArea(a.needs.max_area_m2)}</dd></div>
+          <div><dt>{t('application.area')}</dt><dd>{areaRange(a.needs.min_area_m2, a.needs.max_area_m2)}</dd></div>
           <div><dt>{t('application.setting')}</dt><dd>{t(`setting.${a.needs.setting}`)}</dd></div>
           <div><dt>{t('application.utilities')}</dt><dd>{UTILITIES.filter((u) => a.needs.utilities[u]).map((u) => t(`utility.${u}`)).join(', ') || '–'}</dd></div>
           <div><dt>{t('application.step_free')}</dt><dd>{a.needs.step_free_access ? t('common.yes') : t('common.no')}</dd></div>

@@ -13,7 +13,7 @@ import { useDocumentTitle, useLoad } from '../hooks';
 import { formatArea, formatDate, formatNumber, t } from '../i18n';
 import { navigate, paths } from '../router';
 import { isStaff, useSession } from '../session';
-import { CallStateBadge, eligibilityReason, fromLocalInput, Instant, lastDay, nextDay, offeredSpaces, score, toLocalInput } from './CallParts';
+import { ActionMessages, CallStateBadge, eligibilityReason, fromLocalInput, Instant, lastDay, nextDay, offeredSpaces, score, toLocalInput, useAction } from './CallParts';
 
 export function CallsAdminPage({ ws }: { ws: string }) {
   const calls = useLoad(() => api.calls(ws), [ws]);
@@ -152,23 +152,10 @@ function bodyOfCall(f: CallForm): CallInput {
   };
 }
 
-// The field errors of a problem, named after the form's fields (pointers the form has no field
-// for are listed as they come).
-export function FieldErrors({ error }: { error: ApiError | null }) {
-  if (!error || error.fields.size === 0) return null;
-  return (
-    <ul class="field-errors">
-      {[...error.fields.entries()].map(([ptr, msg]) => <li key={ptr}>{ptr ? <><code>{ptr}</code>: </> : null}{msg}</li>)}
-    </ul>
-  );
-}
-
 export function CallFormPage({ ws, id }: { ws: string; id?: number }) {
   const existing = useLoad(() => (id ? api.call(ws, id) : Promise.resolve(null)), [ws, id]);
   const [form, setForm] = useState<CallForm>(blankCall);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [status, setStatus] = useState('');
+  const action = useAction();
   const [query, setQuery] = useState('');
   useDocumentTitle(id ? t('call_form.edit') : t('call_form.new'));
   useEffect(() => {
@@ -185,18 +172,15 @@ export function CallFormPage({ ws, id }: { ws: string; id?: number }) {
   const c = existing.data;
   const set = <K extends keyof CallForm>(k: K, v: CallForm[K]) => setForm((f) => ({ ...f, [k]: v }));
   const input = (k: keyof CallForm) => (e: Event) => set(k, (e.target as HTMLInputElement).value as never);
-  const fe = (ptr: string) => error?.fields.get(ptr);
+  const fe = (ptr: string) => action.error?.fields.get(ptr);
   const invalid = (ptr: string) => (fe(ptr) ? { 'aria-invalid': true as const, 'aria-describedby': `cf-err${ptr.replace(/\//g, '-')}` } : {});
   const errorText = (ptr: string) => fe(ptr) && <p id={`cf-err${ptr.replace(/\//g, '-')}`} class="field-error">{fe(ptr)}</p>;
   const setRow = <T,>(list: T[], i: number, patch: Partial<T>) => list.map((r, j) => (j === i ? { ...r, ...patch } : r));
   const lastRow = form.spaces[form.spaces.length - 1];
 
-  const save = async (e: Event) => {
+  const save = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    setStatus('');
-    try {
+    action.run(async () => {
       const body = bodyOfCall(form);
       if (!c) {
         const created = await api.createCall(ws, body);
@@ -209,18 +193,11 @@ export function CallFormPage({ ws, id }: { ws: string; id?: number }) {
       for (const k of Object.keys(body) as (keyof CallInput)[]) {
         if (JSON.stringify(body[k]) !== JSON.stringify(before[k])) patch[k] = body[k];
       }
-      if (Object.keys(patch).length === 0) {
-        setStatus(t('call_form.unchanged'));
-      } else {
-        await api.updateCall(ws, c.id, c.version, patch as Partial<CallInput>);
-        setStatus(t('call_form.saved'));
-        existing.reload();
-      }
-    } catch (err) {
-      setError(err as ApiError);
-    } finally {
-      setBusy(false);
-    }
+      if (Object.keys(patch).length === 0) return t('call_form.unchanged');
+      await api.updateCall(ws, c.id, c.version, patch as Partial<CallInput>);
+      existing.reload();
+      return t('call_form.saved');
+    });
   };
 
   return (
@@ -439,13 +416,11 @@ export function CallFormPage({ ws, id }: { ws: string; id?: number }) {
         </fieldset>
 
         <div class="actions">
-          <button type="submit" disabled={busy}>{c ? t('call_form.save') : t('call_form.create')}</button>
+          <button type="submit" disabled={action.busy}>{c ? t('call_form.save') : t('call_form.create')}</button>
           {c && <a href={paths.callManage(ws, c.id)}>{t('common.cancel')}</a>}
         </div>
       </form>
-      <div aria-live="polite" role="status">{status && <p class="success">{status}</p>}</div>
-      {error && <ErrorMessage error={error} />}
-      <FieldErrors error={error} />
+      <ActionMessages action={action} fields />
     </section>
   );
 }
@@ -458,8 +433,7 @@ export function CallManagePage({ ws, id }: { ws: string; id: number }) {
   const call = useLoad(() => api.call(ws, id), [ws, id]);
   const apps = useLoad(() => api.callApplications(ws, id), [ws, id, call.data?.state]);
   const orgs = useLoad(() => api.organisations(ws), [ws]);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [status, setStatus] = useState('');
+  const action = useAction();
   useDocumentTitle(call.data?.title ?? t('calls_admin.title'));
   if (call.error) return <ErrorMessage error={call.error} />;
   if (!call.data) return <Loading />;
@@ -467,17 +441,11 @@ export function CallManagePage({ ws, id }: { ws: string; id: number }) {
   const orgName = (oid: number) => orgs.data?.find((o) => o.id === oid)?.name ?? `#${oid}`;
   const next = NEXT[c.state];
 
-  const transition = async (to: CallState) => {
-    setError(null);
-    setStatus('');
-    try {
-      await api.transitionCall(ws, c.id, to);
-      setStatus(t('call_manage.now', { state: t(`call_state.${to}`) }));
-      call.reload();
-    } catch (err) {
-      setError(err as ApiError);
-    }
-  };
+  const transition = (to: CallState) => action.run(async () => {
+    await api.transitionCall(ws, c.id, to);
+    call.reload();
+    return t('call_manage.now', { state: t(`call_state.${to}`) });
+  });
 
   return (
     <section class="call-manage">
@@ -488,11 +456,9 @@ export function CallManagePage({ ws, id }: { ws: string; id: number }) {
         {c.state !== 'draft' && <a href={paths.call(ws, c.id)}>{t('call_manage.public_page')}</a>}
         {(c.state === 'draft' || c.state === 'open') && <a class="button secondary" href={paths.callEdit(ws, c.id)}>{t('call_manage.edit')}</a>}
         {(c.state === 'evaluating' || c.state === 'decided') && <a class="button secondary" href={paths.callMatching(ws, c.id)}>{t('call_manage.matching')}</a>}
-        {next && <button type="button" onClick={() => transition(next)}>{next === 'open' ? t('call_manage.to_open') : next === 'closed' ? t('call_manage.to_closed') : t('call_manage.to_evaluating')}</button>}
+        {next && <button type="button" disabled={action.busy} onClick={() => transition(next)}>{next === 'open' ? t('call_manage.to_open') : next === 'closed' ? t('call_manage.to_closed') : t('call_manage.to_evaluating')}</button>}
       </p>
-      <div aria-live="polite" role="status">{status && <p class="success">{status}</p>}</div>
-      {error && <ErrorMessage error={error} />}
-      <FieldErrors error={error} />
+      <ActionMessages action={action} fields />
       <dl class="details">
         <div><dt>{t('call.opens')}</dt><dd><Instant iso={c.opens_at} /></dd></div>
         <div><dt>{t('call.deadline')}</dt><dd><Instant iso={c.closes_at} /></dd></div>
@@ -551,20 +517,15 @@ function EligibilityCell({ ws, call, app, onSaved }: { ws: string; call: Call; a
   const [verdict, setVerdict] = useState<'eligible' | 'ineligible'>(e.status === 'ineligible' ? 'ineligible' : 'eligible');
   const [reasons, setReasons] = useState<string[]>(e.reasons);
   const [note, setNote] = useState(e.note);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [saved, setSaved] = useState('');
+  const action = useAction();
   const editable = app.status === 'submitted' && (call.state === 'closed' || call.state === 'evaluating');
-  const save = async (ev: Event) => {
+  const save = (ev: Event) => {
     ev.preventDefault();
-    setError(null);
-    setSaved('');
-    try {
+    action.run(async () => {
       await api.setEligibility(ws, app.id, verdict === 'eligible' ? { status: 'eligible', note } : { status: 'ineligible', reasons, note });
-      setSaved(t('call_manage.eligibility_saved'));
       onSaved();
-    } catch (err) {
-      setError(err as ApiError);
-    }
+      return t('call_manage.eligibility_saved');
+    });
   };
   const pid = `el-${app.id}`;
   return (
@@ -595,9 +556,8 @@ function EligibilityCell({ ws, call, app, onSaved }: { ws: string; call: Call; a
               <label for={`${pid}-note`}>{t('call_manage.note')}</label>
               <input id={`${pid}-note`} value={note} onInput={(ev) => setNote((ev.target as HTMLInputElement).value)} />
             </div>
-            <button type="submit">{t('call_manage.save_verdict')}</button>
-            <span aria-live="polite" class="success">{saved}</span>
-            {error && <ErrorMessage error={error} />}
+            <button type="submit" disabled={action.busy}>{t('call_manage.save_verdict')}</button>
+            <ActionMessages action={action} />
           </form>
         </details>
       )}
@@ -612,25 +572,18 @@ function Evaluators({ ws, call, onSaved }: { ws: string; call: Call; onSaved: ()
   const admin = isStaff(me, ws, true);
   const members = useLoad(() => (admin ? api.members(ws) : Promise.resolve(null)), [ws, admin]);
   const [choice, setChoice] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [status, setStatus] = useState('');
+  const action = useAction();
   const current = call.evaluators ?? [];
   const label = (uid: number) => {
     const m = members.data?.find((x) => x.user_id === uid);
     return m ? `${m.display_name || m.email} <${m.email}>` : t('call_manage.account_n', { n: uid });
   };
-  const save = async (list: number[]) => {
-    setError(null);
-    setStatus('');
-    try {
-      await api.updateCall(ws, call.id, call.version, { evaluators: list });
-      setStatus(t('call_manage.jury_saved'));
-      setChoice('');
-      onSaved();
-    } catch (err) {
-      setError(err as ApiError);
-    }
-  };
+  const save = (list: number[]) => action.run(async () => {
+    await api.updateCall(ws, call.id, call.version, { evaluators: list });
+    setChoice('');
+    onSaved();
+    return t('call_manage.jury_saved');
+  });
   const add = (e: Event) => {
     e.preventDefault();
     const raw = choice.trim();
@@ -640,7 +593,7 @@ function Evaluators({ ws, call, onSaved }: { ws: string; call: Call; onSaved: ()
       if (m) uid = m.user_id;
     }
     if (!Number.isInteger(uid) || uid < 1) {
-      setError(new ApiError(400, t('call_manage.unknown_evaluator', { value: raw })));
+      action.run(() => Promise.reject(new ApiError(400, t('call_manage.unknown_evaluator', { value: raw }))));
       return;
     }
     if (!current.includes(uid)) save([...current, uid]);
@@ -669,30 +622,24 @@ function Evaluators({ ws, call, onSaved }: { ws: string; call: Call; onSaved: ()
         <button type="submit" class="secondary">{t('call_manage.add_evaluator')}</button>
       </form>
       <p id="jury-hint" class="hint">{members.data ? t('call_manage.evaluator_email_hint') : t('call_manage.evaluator_id_hint')}</p>
-      <div aria-live="polite" role="status">{status && <p class="success">{status}</p>}</div>
-      {error && <ErrorMessage error={error} />}
+      <ActionMessages action={action} />
     </section>
   );
 }
 
 function RankingSection({ ws, call }: { ws: string; call: Call }) {
   const ranking = useLoad(() => api.ranking(ws, call.id), [ws, call.id, call.version]);
-  const [error, setError] = useState<ApiError | null>(null);
-  const shortlist = async (appId: number, on: boolean) => {
-    setError(null);
-    try {
-      await api.setShortlisted(ws, appId, on);
-      ranking.reload();
-    } catch (err) {
-      setError(err as ApiError);
-    }
-  };
+  const action = useAction();
+  const shortlist = (appId: number, on: boolean) => action.run(async () => {
+    await api.setShortlisted(ws, appId, on);
+    ranking.reload();
+  });
   return (
     <section aria-labelledby="ranking-heading">
       <h2 id="ranking-heading">{t('call_manage.ranking')}</h2>
       {ranking.data && <p class="hint">{t('call_manage.ranking_hint', { aggregation: t(`call_form.${ranking.data.aggregation}`), evaluators: ranking.data.evaluators })}</p>}
       {ranking.error && <ErrorMessage error={ranking.error} />}
-      {error && <ErrorMessage error={error} />}
+      <ActionMessages action={action} />
       {ranking.data && ranking.data.items.length === 0 && <p>{t('call_manage.no_ranking')}</p>}
       {ranking.data && ranking.data.items.length > 0 && (
         <div class="table-scroll">
@@ -720,7 +667,7 @@ function RankingSection({ ws, call }: { ws: string; call: Call }) {
                   {call.criteria.map((k: Criterion) => <td key={k.key}>{r.criteria?.[k.key] == null ? '–' : formatNumber(r.criteria[k.key], 1)}</td>)}
                   <td>
                     <label>
-                      <input type="checkbox" checked={r.shortlisted} disabled={call.state !== 'evaluating'} onChange={(e) => shortlist(r.application_id, (e.target as HTMLInputElement).checked)} />
+                      <input type="checkbox" checked={r.shortlisted} disabled={call.state !== 'evaluating' || action.busy} onChange={(e) => shortlist(r.application_id, (e.target as HTMLInputElement).checked)} />
                       <span class="visually-hidden">{t('call_manage.shortlist_named', { title: r.title })}</span>
                     </label>
                   </td>

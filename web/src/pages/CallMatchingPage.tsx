@@ -8,7 +8,7 @@ import { ErrorMessage, Loading } from '../components/Messages';
 import { useDocumentTitle, useLoad } from '../hooks';
 import { formatDate, formatNumber, t } from '../i18n';
 import { paths } from '../router';
-import { CallStateBadge, ExplanationView, offeredSpaces, period, score } from './CallParts';
+import { ActionMessages, CallStateBadge, ExplanationView, offeredSpaces, period, score, useAction } from './CallParts';
 
 type Solver = 'auto' | 'flow' | 'mip' | 'greedy';
 
@@ -18,9 +18,9 @@ export function CallMatchingPage({ ws, id }: { ws: string; id: number }) {
   // No proposal yet answers 404: that is not an error here.
   const proposal = useLoad(() => api.matching(ws, id).catch((e: ApiError) => (e.status === 404 ? null : Promise.reject(e))), [ws, id]);
   const [solver, setSolver] = useState<Solver>('auto');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [status, setStatus] = useState('');
+  const action = useAction();
+  const busy = action.busy;
+  const [solving, setSolving] = useState(false);
   const [confirming, setConfirming] = useState(false);
   // The proposal a run just returned, shown at once (it answers the current input).
   const [latest, setLatest] = useState<MatchingProposal | null>(null);
@@ -34,62 +34,42 @@ export function CallMatchingPage({ ws, id }: { ws: string; id: number }) {
   const titleOf = (aid: number) => apps.data?.find((a) => a.id === aid)?.title ?? `#${aid}`;
   const spaceOf = (sid: number) => offeredSpaces(c).find((s) => s.id === sid)?.name ?? `#${sid}`;
 
-  const run = async () => {
-    setBusy(true);
-    setError(null);
-    setStatus(t('matching.running'));
+  // A run may take the solver's whole time limit: say that it is running.
+  const solve = async () => {
+    setSolving(true);
     try {
       setLatest({ ...(await api.runMatching(ws, c.id, solver)), current: true });
-      setStatus(t('matching.done'));
-    } catch (err) {
-      setStatus('');
-      setError(err as ApiError);
     } finally {
-      setBusy(false);
+      setSolving(false);
     }
   };
+  const run = () => action.run(async () => {
+    await solve();
+    return t('matching.done');
+  });
 
-  const adjust = async (items: MatchingAdjustment[], rerun: boolean) => {
-    setBusy(true);
-    setError(null);
-    setStatus('');
-    try {
-      await api.setAdjustments(ws, c.id, items);
-      call.reload();
-      if (rerun) {
-        setLatest({ ...(await api.runMatching(ws, c.id, solver)), current: true });
-        setStatus(t('matching.adjusted_rerun'));
-      } else {
-        if (p) setLatest({ ...p, current: false });
-        setStatus(t('matching.adjusted'));
-      }
-    } catch (err) {
-      setError(err as ApiError);
-    } finally {
-      setBusy(false);
+  const adjust = (items: MatchingAdjustment[], rerun: boolean) => action.run(async () => {
+    await api.setAdjustments(ws, c.id, items);
+    call.reload();
+    if (!rerun) {
+      if (p) setLatest({ ...p, current: false });
+      return t('matching.adjusted');
     }
-  };
+    await solve();
+    return t('matching.adjusted_rerun');
+  });
   const withPair = (application_id: number, space_id: number, locked: boolean) => [
     // A lock replaces the application's other lock; a pair appears once.
     ...adjustments.filter((a) => !(a.application_id === application_id && (a.space_id === space_id || (locked && a.locked)))),
     { application_id, space_id, locked },
   ];
 
-  const publish = async () => {
-    setBusy(true);
-    setError(null);
-    setStatus('');
-    try {
-      const r = await api.publishDecisions(ws, c.id);
-      setConfirming(false);
-      setStatus(t('matching.published', { decisions: r.decisions, allocated: r.allocated, mails: r.mails }));
-      call.reload();
-    } catch (err) {
-      setError(err as ApiError);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const publish = () => action.run(async () => {
+    const r = await api.publishDecisions(ws, c.id);
+    setConfirming(false);
+    call.reload();
+    return t('matching.published', { decisions: r.decisions, allocated: r.allocated, mails: r.mails });
+  });
 
   return (
     <section class="matching-page">
@@ -105,8 +85,8 @@ export function CallMatchingPage({ ws, id }: { ws: string; id: number }) {
           <button type="submit" disabled={busy}>{p ? t('matching.rerun') : t('matching.run')}</button>
         </form>
       )}
-      <div aria-live="polite" role="status">{status && <p class="success" data-testid="matching-status">{status}</p>}</div>
-      {error && <ErrorMessage error={error} />}
+      {solving && <p class="muted" role="status">{t('matching.running')}</p>}
+      <ActionMessages action={action} />
       {proposal.error && <ErrorMessage error={proposal.error} />}
       {proposal.loading && !p && <Loading />}
       {!proposal.loading && !p && <p>{t('matching.none')}</p>}

@@ -3,10 +3,11 @@
 // the offered spaces on a map, and the signed-in account with its organisations.
 
 import L from 'leaflet';
-import { useEffect, useRef } from 'preact/hooks';
-import { api, type Call, type CallState, type Decision, type MatchingExplanation, type OfferedSpace, type Workspace } from '../api';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ErrorMessage } from '../components/Messages';
+import { api, ApiError, type Call, type CallState, type Decision, type MatchingExplanation, type OfferedSpace, type Workspace } from '../api';
 import { useLoad } from '../hooks';
-import { formatDate, formatNumber, t } from '../i18n';
+import { formatArea, formatDate, formatNumber, language, t } from '../i18n';
 import { boundsOf, createMap, geometryLayer, STATUS_COLOURS } from '../map';
 import { paths } from '../router';
 import { useSession } from '../session';
@@ -89,15 +90,62 @@ export function matchingReason(code: string): string {
   if (head === 'utility_missing') {
     const u = rest.join(':');
     const name = t(`utility.${u}`);
-    return t('match_reason.utility_missing', { utility: name === `utility.${u}` ? u : name });
+    return t('match_reason.utility_missing', { utility: name === `utility.${u}` ? u : name.toLocaleLowerCase(language()) });
   }
   const key = `match_reason.${head}`;
   const text = t(key);
   return text === key ? code : text;
 }
 
+// An area range as applicants give it (either bound may be missing).
+export function areaRange(min: number | null, max: number | null): string {
+  if (min != null && max != null) return t('calls.period', { from: formatArea(min), to: formatArea(max) });
+  if (min != null) return t('application.area_min', { area: formatArea(min) });
+  if (max != null) return t('application.area_max', { area: formatArea(max) });
+  return t('application.area_any');
+}
+
 export function score(n: number | null | undefined): string {
   return n == null ? '–' : formatNumber(n, 1);
+}
+
+// What a button does against the API: busy while it runs, then a status message (announced) or
+// the API's problem. `run` returns whether the action succeeded.
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [status, setStatus] = useState('');
+  const run = async (action: () => Promise<string | void>): Promise<boolean> => {
+    setBusy(true);
+    setError(null);
+    setStatus('');
+    try {
+      const done = await action();
+      if (done) setStatus(done);
+      return true;
+    } catch (err) {
+      setError(err instanceof ApiError ? err : new ApiError(0, String(err)));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, status, run };
+}
+
+// The outcome of an action: the status in a live region, the problem with its field errors.
+export function ActionMessages({ action, fields = false }: { action: ReturnType<typeof useAction>; fields?: boolean }) {
+  return (
+    <>
+      <div aria-live="polite" role="status">{action.status && <p class="success">{action.status}</p>}</div>
+      {action.error && <ErrorMessage error={action.error} />}
+      {fields && action.error && action.error.fields.size > 0 && (
+        <ul class="field-errors">
+          {[...action.error.fields.entries()].map(([ptr, msg]) => <li key={ptr}>{ptr ? <><code>{ptr}</code>: </> : null}{msg}</li>)}
+        </ul>
+      )}
+    </>
+  );
 }
 
 // The signed-in account with the organisations it acts for (GET /api/v1/me), loaded once the
@@ -130,7 +178,7 @@ export function OfferedSpacesMap({ workspace, call, spaces }: { workspace: Works
       const b = boundsOf(s.geometry);
       bounds = bounds ? bounds.extend(b) : b;
     }
-    if (bounds && bounds.isValid()) map.fitBounds(bounds, { maxZoom: 17, padding: [30, 30] });
+    if (bounds && bounds.isValid()) map.fitBounds(bounds, { maxZoom: 17, padding: [30, 30], animate: false });
     return () => map.remove();
   }, [call.id, spaces.length]);
   return <div ref={el} class="small-map call-map" data-testid="call-map" />;

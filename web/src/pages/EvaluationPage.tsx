@@ -4,14 +4,14 @@
 // enforces it).
 
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, UTILITIES, type Criterion, type EvaluationQueue } from '../api';
+import { api, UTILITIES, type Criterion, type EvaluationQueue } from '../api';
 import { ErrorMessage, Loading } from '../components/Messages';
 import { SignInPrompt } from '../components/StaffOnly';
 import { useDocumentTitle, useLoad } from '../hooks';
-import { formatArea, formatDate, formatNumber, t } from '../i18n';
+import { formatDate, formatNumber, t } from '../i18n';
 import { paths } from '../router';
 import { useSession } from '../session';
-import { offeredSpaces, period, score } from './CallParts';
+import { ActionMessages, areaRange, offeredSpaces, period, score, useAction } from './CallParts';
 
 type Item = EvaluationQueue['items'][number];
 
@@ -70,9 +70,8 @@ function Sheet({ ws, item, criteria, open, spaceName, onSaved }: {
   const [scores, setScores] = useState<Scores>(initial);
   const [conflict, setConflict] = useState(mine?.conflict_of_interest ?? false);
   const [note, setNote] = useState(mine?.conflict_note ?? '');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [status, setStatus] = useState('');
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
+  const busy = action.busy;
   const final = !!mine?.submitted_at;
   const others = useLoad(() => (final ? api.evaluations(ws, item.id) : Promise.resolve(null)), [ws, item.id, final]);
   useEffect(() => {
@@ -82,10 +81,7 @@ function Sheet({ ws, item, criteria, open, spaceName, onSaved }: {
   }, [mine?.updated_at]);
   const disabled = final || !open || busy;
 
-  const save = async (submit: boolean) => {
-    setBusy(true);
-    setError(null);
-    setStatus('');
+  const save = (submit: boolean) => action.run(async () => {
     const body: Record<string, { value: number; comment: string }> = {};
     if (!conflict) {
       for (const k of criteria) {
@@ -93,18 +89,12 @@ function Sheet({ ws, item, criteria, open, spaceName, onSaved }: {
         if (s && s.value.trim() !== '') body[k.key] = { value: Number(s.value.replace(',', '.')), comment: s.comment };
       }
     }
-    try {
-      await api.saveEvaluation(ws, item.id, { conflict_of_interest: conflict, conflict_note: conflict ? note : '', scores: body, submit });
-      setStatus(submit ? t('evaluation.sheet_submitted') : t('evaluation.sheet_saved'));
-      onSaved();
-    } catch (err) {
-      setError(err as ApiError);
-    } finally {
-      setBusy(false);
-    }
-  };
+    await api.saveEvaluation(ws, item.id, { conflict_of_interest: conflict, conflict_note: conflict ? note : '', scores: body, submit });
+    onSaved();
+    return submit ? t('evaluation.sheet_submitted') : t('evaluation.sheet_saved');
+  });
 
-  const fe = (key: string) => error?.fields.get(`/scores/${key}/value`) ?? error?.fields.get(`/scores/${key}`);
+  const fe = (key: string) => action.error?.fields.get(`/scores/${key}/value`) ?? action.error?.fields.get(`/scores/${key}`);
   const hid = `sheet-${item.id}`;
   return (
     <article id={hid} class="sheet" aria-labelledby={`${hid}-h`} data-testid="sheet">
@@ -112,7 +102,7 @@ function Sheet({ ws, item, criteria, open, spaceName, onSaved }: {
       <dl class="details">
         <div><dt>{t('application.category')}</dt><dd>{t(`category.${item.category}`)}</dd></div>
         <div><dt>{t('application.description')}</dt><dd class="notes">{item.description || '–'}</dd></div>
-        <div><dt>{t('application.area')}</dt><dd>{formatArea(item.needs.min_area_m2)} – {formatArea(item.needs.max_area_m2)} · {t(`setting.${item.needs.setting}`)}
+        <div><dt>{t('application.area')}</dt><dd>{areaRange(item.needs.min_area_m2, item.needs.max_area_m2)} · {t(`setting.${item.needs.setting}`)}
           {UTILITIES.some((u) => item.needs.utilities[u]) && <> · {UTILITIES.filter((u) => item.needs.utilities[u]).map((u) => t(`utility.${u}`)).join(', ')}</>}</dd></div>
         <div><dt>{t('application.period')}</dt><dd>{item.period.duration_days != null
           ? t('application.flexible_text', { days: item.period.duration_days, window: period(item.period.earliest_start, item.period.latest_end) })
@@ -170,8 +160,7 @@ function Sheet({ ws, item, criteria, open, spaceName, onSaved }: {
         )}
         {final && <p class="success">{t('evaluation.final', { at: formatDate(mine!.submitted_at, true) })}</p>}
       </form>
-      <div aria-live="polite" role="status">{status && <p class="success">{status}</p>}</div>
-      {error && <ErrorMessage error={error} />}
+      <ActionMessages action={action} />
       {final && others.data && (
         <section aria-labelledby={`${hid}-others`}>
           <h3 id={`${hid}-others`}>{t('evaluation.all_sheets')}</h3>
