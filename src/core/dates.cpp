@@ -60,6 +60,23 @@ std::optional<std::string> parse_iso_date(std::string_view t) {
     return format_ymd(y, m, d);
 }
 
+std::optional<std::int64_t> day_number(std::string_view iso_date) {
+    auto canonical = parse_iso_date(iso_date);
+    if (!canonical) return std::nullopt;
+    int y = 0, m = 0, d = 0;
+    read_int(std::string_view(*canonical).substr(0, 4), y);
+    read_int(std::string_view(*canonical).substr(5, 2), m);
+    read_int(std::string_view(*canonical).substr(8, 2), d);
+    const std::chrono::sys_days days{std::chrono::year{y} / std::chrono::month{unsigned(m)} /
+                                     std::chrono::day{unsigned(d)}};
+    return days.time_since_epoch().count();
+}
+
+std::string date_of_day(std::int64_t day) {
+    const std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{day}}};
+    return format_ymd(int(ymd.year()), int(unsigned(ymd.month())), int(unsigned(ymd.day())));
+}
+
 std::optional<std::string> parse_dmy_date(std::string_view t) {
     auto a = t.find('/');
     if (a == std::string_view::npos) {

@@ -3,6 +3,7 @@
 // Calendar dates (ISO 8601 YYYY-MM-DD) and UTC timestamps (RFC 3339, "Z" suffix).
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,10 @@ namespace impetus {
 
 // Accepts YYYY-MM-DD only, with a real calendar day. Returns the canonical spelling.
 std::optional<std::string> parse_iso_date(std::string_view text);
+
+// Days since 1970-01-01 of a YYYY-MM-DD date (nullopt if it is not one), and back.
+std::optional<std::int64_t> day_number(std::string_view iso_date);
+std::string date_of_day(std::int64_t day);
 
 // Accepts DD/MM/YYYY (also D/M/YYYY), as UK spreadsheets write dates.
 std::optional<std::string> parse_dmy_date(std::string_view text);

@@ -195,6 +195,11 @@ MipOutcome solve_mip(const Model& m, double time_limit_seconds) {
     if (!greedy.empty() && quotas_met) {
         model.setBestSolution(start.data(), static_cast<int>(start.size()), start_value, true);
     }
+    // CBC checks its limit between nodes only; the root relaxation of a large call can take
+    // longer than the whole limit, so Clp gets the limit too (the greedy incumbent stays).
+    if (auto* clp = dynamic_cast<OsiClpSolverInterface*>(model.solver())) {
+        clp->getModelPtr()->setMaximumSeconds(time_limit_seconds);
+    }
     model.initialSolve();
     model.branchAndBound();
     if (model.isProvenInfeasible()) {

@@ -1,10 +1,10 @@
 #include "matching/model.hpp"
 
+#include "core/dates.hpp"
 #include "core/error.hpp"
 #include "matching/solve.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <numeric>
 #include <set>
@@ -12,49 +12,14 @@
 
 namespace impetus::matching {
 
-// H. Hinnant, "chrono-Compatible Low-Level Date Algorithms" (days_from_civil, civil_from_days).
+// Calendar days are core's (core/dates.hpp); the matching works in 32-bit day numbers.
 std::optional<Day> day_from_iso(std::string_view text) {
-    if (text.size() != 10 || text[4] != '-' || text[7] != '-') {
-        return std::nullopt;
-    }
-    int y = 0;
-    unsigned m = 0;
-    unsigned d = 0;
-    auto num = [&](std::size_t at, std::size_t len, auto& out) {
-        auto r = std::from_chars(text.data() + at, text.data() + at + len, out);
-        return r.ec == std::errc() && r.ptr == text.data() + at + len;
-    };
-    if (!num(0, 4, y) || !num(5, 2, m) || !num(8, 2, d) || m < 1 || m > 12 || d < 1) {
-        return std::nullopt;
-    }
-    static constexpr unsigned k_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > k_days[m - 1] + ((m == 2 && leap) ? 1u : 0u)) {
-        return std::nullopt;
-    }
-    y -= m <= 2;
-    const int era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return static_cast<Day>(era * 146097 + static_cast<int>(doe) - 719468);
+    auto d = day_number(text);
+    if (!d) return std::nullopt;
+    return static_cast<Day>(*d);
 }
 
-std::string iso_from_day(Day day) {
-    int z = day + 719468;
-    const int era = (z >= 0 ? z : z - 146096) / 146097;
-    const unsigned doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int y = static_cast<int>(yoe) + era * 400;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
-    return buf;
-}
+std::string iso_from_day(Day day) { return date_of_day(day); }
 
 namespace {
 

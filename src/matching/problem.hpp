@@ -19,7 +19,7 @@ namespace impetus::matching {
 // A calendar day as the number of days since 1970-01-01 (proleptic Gregorian).
 using Day = std::int32_t;
 
-// Day <-> ISO 8601 "YYYY-MM-DD" (H. Hinnant's days_from_civil / civil_from_days).
+// Day <-> ISO 8601 "YYYY-MM-DD" (through core/dates).
 std::optional<Day> day_from_iso(std::string_view text);
 std::string iso_from_day(Day day);
 
