@@ -45,6 +45,15 @@ std::optional<Role> Principal::role_in(Id workspace_id) const {
     return std::nullopt;
 }
 
+bool Principal::member_of(Id organisation_id) const {
+    for (const auto& m : memberships) {
+        for (const auto& o : m.organisations) {
+            if (o.id == organisation_id) return true;
+        }
+    }
+    return false;
+}
+
 bool Principal::can_write() const {
     return !via_token || std::find(scopes.begin(), scopes.end(), "write") != scopes.end();
 }

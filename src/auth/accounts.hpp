@@ -42,6 +42,7 @@ struct Principal {
     std::string csrf_token;          // of the session
 
     std::optional<Role> role_in(Id workspace_id) const;
+    bool member_of(Id organisation_id) const; // acts for that organisation
     bool can_write() const; // sessions always; tokens with the "write" scope
 };
 

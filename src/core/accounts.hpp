@@ -42,10 +42,21 @@ struct User {
     std::string erased_at;         // empty: live account
 };
 
+// An organisation a person belongs to (an owner or an applicant organisation): its members
+// act for it, for instance when they apply to a call.
+struct OrganisationRef {
+    Id id = 0;
+    std::string name;
+    OrganisationType type = OrganisationType::other;
+};
+
 struct Membership {
     Id workspace_id = 0;
     std::string workspace_slug;
     Role role = Role::citizen;
+    // The organisations of this workspace the person is a member of. Belonging to one needs a
+    // role in the workspace; losing the role ends the organisation memberships there.
+    std::vector<OrganisationRef> organisations;
 };
 
 struct Session {

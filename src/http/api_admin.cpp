@@ -204,6 +204,90 @@ void add_admin_routes(Router& router, Services& s) {
         return Response::no_content();
     });
 
+    // -- members of the workspace's organisations (owners and applicants act for them)
+    const std::string org_members = ws + "/organisations/{id}/members";
+    router.add("GET", org_members, "listOrganisationMembers", Access::staff, [&s](Context& ctx) {
+        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        const Id org = path_id(ctx.param("id"), "organisation");
+        QueryParams params(ctx.request.query);
+        FieldErrors errors;
+        reject_unused(params, errors);
+        errors.throw_if_any("invalid query");
+        json items = json::array();
+        for (const auto& [u, role] : s.store.organisation_members(w.id, org)) {
+            items.push_back(member_json(u, role));
+        }
+        return json_response(200, json{{"items", items}});
+    });
+
+    router.add("POST", org_members, "addOrganisationMember", Access::staff, [&s](Context& ctx) {
+        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        const Id org = path_id(ctx.param("id"), "organisation");
+        if (!s.store.organisation(w.id, org)) {
+            throw Error(ErrorKind::not_found, "organisation " + std::to_string(org) +
+                                                  " not found in workspace " + w.slug);
+        }
+        const json body = read_json_body(ctx.request);
+        FieldErrors errors;
+        std::string email;
+        std::optional<Role> role;
+        if (!body.is_object()) {
+            errors.add("", "must be an object");
+        } else {
+            for (const auto& [key, value] : body.items()) {
+                if (key == "email" && value.is_string()) {
+                    email = value.get<std::string>();
+                } else if (key == "role" && value.is_string()) {
+                    role = parse_enum<Role>(value.get<std::string>());
+                    if (role != Role::owner && role != Role::applicant) {
+                        errors.add("/role", "must be owner or applicant");
+                    }
+                } else if (key == "email" || key == "role") {
+                    errors.add("/" + key, "must be a string");
+                } else {
+                    errors.add("/" + key, "is not a field here");
+                }
+            }
+            if (email.empty() && !body.contains("email")) errors.add("/email", "is required");
+        }
+        errors.throw_if_any("invalid organisation member");
+        auto u = s.store.user_by_email(email);
+        if (!u || !u->erased_at.empty()) {
+            throw Error(ErrorKind::not_found, "no account with the e-mail address " + email,
+                        "ask them to register first");
+        }
+        // Someone without a role here (or a citizen) gets the role the officer gives; staff
+        // keep theirs.
+        std::optional<Role> current;
+        for (const auto& m : s.store.memberships(u->id)) {
+            if (m.workspace_id == w.id) current = m.role;
+        }
+        if (role && (!current || current == Role::citizen)) {
+            s.store.set_role(u->id, w.id, role);
+            current = role;
+        }
+        s.store.set_organisation_member(w.id, org, u->id, true);
+        return json_response(201, member_json(*u, current.value_or(Role::citizen)));
+    });
+
+    router.add("DELETE", org_members + "/{user}", "removeOrganisationMember", Access::staff,
+               [&s](Context& ctx) {
+        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        const Id org = path_id(ctx.param("id"), "organisation");
+        const Id user_id = path_id(ctx.param("user"), "user");
+        bool member = false;
+        for (const auto& [u, role] : s.store.organisation_members(w.id, org)) {
+            member |= u.id == user_id;
+        }
+        if (!member) {
+            throw Error(ErrorKind::not_found, "user " + std::to_string(user_id) +
+                                                  " is not a member of organisation " +
+                                                  std::to_string(org));
+        }
+        s.store.set_organisation_member(w.id, org, user_id, false);
+        return Response::no_content();
+    });
+
     router.add("GET", ws + "/audit", "listWorkspaceAudit", Access::workspace_admin, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
         return audit_page(s, ctx.request, audit_query(s, ctx.request, w.id, true, false));

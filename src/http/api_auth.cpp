@@ -57,7 +57,13 @@ std::string session_cookie(const Services& s, const std::string& value, long max
 json user_json(const User& u, const std::vector<Membership>& memberships) {
     json roles = json::array();
     for (const auto& m : memberships) {
-        roles.push_back({{"workspace", m.workspace_slug}, {"role", enum_name(m.role)}});
+        json orgs = json::array();
+        for (const auto& o : m.organisations) {
+            orgs.push_back({{"id", o.id}, {"name", o.name}, {"type", enum_name(o.type)}});
+        }
+        roles.push_back({{"workspace", m.workspace_slug},
+                         {"role", enum_name(m.role)},
+                         {"organisations", orgs}});
     }
     return {{"id", u.id},
             {"email", u.email},

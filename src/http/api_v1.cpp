@@ -77,11 +77,12 @@ Space public_view(Space sp) {
     return sp;
 }
 
-// What the public sees of an organisation: no contacts, no internal notes.
-json organisation_json(const Organisation& o, bool internal) {
+// What a caller sees of an organisation: staff everything; its members also the contact
+// details; the public neither contacts nor internal notes.
+json organisation_json(const Organisation& o, const Context& ctx) {
     json j = to_json(o);
-    if (!internal) {
-        j.erase("contact");
+    if (!sees_internal(ctx, o.workspace_id)) {
+        if (!ctx.principal || !ctx.principal->member_of(o.id)) j.erase("contact");
         j.erase("notes");
     }
     return j;
@@ -195,7 +196,7 @@ void add_api_v1_routes(Router& router, Services& s) {
         json items = json::array();
         for (const auto& o :
              s.store.list_organisations(w.id, paging.limit, paging.offset, &total)) {
-            items.push_back(organisation_json(o, sees_internal(ctx, w.id)));
+            items.push_back(organisation_json(o, ctx));
         }
         json body{{"items", items}, {"total", total}, {"limit", paging.limit},
                   {"offset", paging.offset}};
@@ -222,7 +223,7 @@ void add_api_v1_routes(Router& router, Services& s) {
     };
     router.add("GET", orgs + "/{id}", "getOrganisation", Access::anyone, [&s, require_org](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
-        return json_response(200, organisation_json(require_org(ctx, w), sees_internal(ctx, w.id)));
+        return json_response(200, organisation_json(require_org(ctx, w), ctx));
     });
     router.add("PATCH", orgs + "/{id}", "updateOrganisation", Access::staff, [&s, require_org](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));

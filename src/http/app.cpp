@@ -34,6 +34,8 @@ App::App(Store& store, AppOptions options)
     add_auth_routes(m_router, *m_services);
     add_admin_routes(m_router, *m_services);
     add_report_routes(m_router, *m_services);
+    add_call_routes(m_router, *m_services);
+    add_matching_routes(m_router, *m_services);
     add_ogc_routes(m_router, *m_services);
     add_openapi_routes(m_router, *m_services);
     m_router.set_fallback(static_files_handler(*m_services));
@@ -74,6 +76,7 @@ std::size_t App::body_limit(std::string_view method, std::string_view path) cons
     if (method == "POST" && ends_with("/imports")) return m_options.max_import_body;
     if (method == "POST" && ends_with("/discoveries")) return m_options.max_upload_body;
     if (method == "POST" && ends_with("/photos")) return m_options.max_photo_body;
+    if (method == "POST" && ends_with("/attachments")) return m_options.max_attachment_body;
     return m_options.max_json_body;
 }
 

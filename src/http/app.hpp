@@ -21,6 +21,7 @@ struct AppOptions {
     std::size_t max_import_body = 64u << 20;  // 64 MiB
     std::size_t max_upload_body = 512u << 20; // 512 MiB: an uploaded OSM extract
     std::size_t max_photo_body = 12u << 20;   // a report's photo (media::PhotoLimits: 10 MiB)
+    std::size_t max_attachment_body = 10u << 20; // a document attached to an application
     // Citizens' reports: how old a form must be before it is sent (robots are quicker than
     // people), and how many reports an address may send in an hour.
     std::chrono::seconds report_form_min_age{3};

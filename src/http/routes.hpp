@@ -2,6 +2,7 @@
 
 // Internal to the http module: what the route groups share, and helpers for handlers.
 
+#include "core/calls.hpp"
 #include "core/model.hpp"
 #include "http/app.hpp"
 #include "http/jobs.hpp"
@@ -49,6 +50,11 @@ void add_job_routes(Router& router, Services& s);
 void add_auth_routes(Router& router, Services& s);
 void add_admin_routes(Router& router, Services& s);
 void add_report_routes(Router& router, Services& s);
+void add_call_routes(Router& router, Services& s);
+void add_matching_routes(Router& router, Services& s);
+// A call as the API shows it to this caller (internal fields for staff), with whether it takes
+// applications now and, on request, its offered spaces.
+nlohmann::json call_json(Services& s, const Context& ctx, const Call& c, bool with_spaces);
 void add_ogc_routes(Router& router, Services& s);
 void add_openapi_routes(Router& router, Services& s);
 Handler static_files_handler(Services& s);

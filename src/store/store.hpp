@@ -6,12 +6,14 @@
 
 #include "core/accounts.hpp"
 #include "core/model.hpp"
+#include "core/calls.hpp"
 #include "core/reports.hpp"
 #include "core/query.hpp"
 
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -157,6 +159,13 @@ public:
     virtual std::vector<Membership> memberships(Id user_id) = 0;
     virtual std::vector<std::pair<User, Role>> workspace_members(Id workspace_id) = 0;
 
+    // Members of an organisation of the workspace. Adding needs a role in the workspace
+    // (Error(conflict) otherwise); removing someone who is not a member changes nothing.
+    virtual void set_organisation_member(Id workspace_id, Id organisation_id, Id user_id,
+                                         bool member) = 0;
+    virtual std::vector<std::pair<User, Role>> organisation_members(Id workspace_id,
+                                                                    Id organisation_id) = 0;
+
     // Sessions and tokens are looked up by the hash of their secret.
     virtual Session create_session(Id user_id, const std::string& token_hash,
                                    const std::string& csrf_token,
@@ -205,6 +214,42 @@ public:
                                 SpaceStatus status, const std::string& reason) = 0;
     virtual Report merge_report(Id workspace_id, Id id, Id space_id, const std::string& reason) = 0;
     virtual Report reject_report(Id workspace_id, Id id, const std::string& reason) = 0;
+
+    // -- calls for temporary use, their applications and the jury's sheets. Writes that carry
+    // a version (update_call, update_application) fail with Error(conflict) when the record
+    // changed since that version was read.
+    virtual Call create_call(Id workspace_id, const Call& c) = 0; // a draft
+    // Writes the writable fields, the evaluators and the adjustments.
+    virtual Call update_call(Id workspace_id, const Call& c) = 0;
+    // Error(conflict) unless call_transition_allowed.
+    virtual Call set_call_state(Id workspace_id, Id id, CallState to) = 0;
+    virtual std::optional<Call> call(Id workspace_id, Id id) = 0;
+    virtual std::vector<Call> list_calls(Id workspace_id, bool with_drafts) = 0;
+    // The latest matching proposal of the call (null when none was made).
+    virtual void save_proposal(Id workspace_id, Id call_id, const nlohmann::json& proposal) = 0;
+    virtual nlohmann::json proposal(Id workspace_id, Id call_id) = 0;
+    // In one transaction: every application's decision, the call decided, the mails queued.
+    virtual Call publish_decisions(Id workspace_id, Id call_id,
+                                   const std::map<Id, Decision>& decisions,
+                                   const std::vector<OutgoingMail>& mails) = 0;
+
+    virtual Application create_application(const Application& a) = 0;
+    // Writes fields, status, submitted_at, eligibility and the shortlist mark.
+    virtual Application update_application(const Application& a) = 0;
+    virtual std::optional<Application> application(Id workspace_id, Id id) = 0;
+    // Of one call (or all), of the given organisations only when `organisations` is set.
+    virtual std::vector<Application> list_applications(
+        Id workspace_id, std::optional<Id> call_id,
+        const std::optional<std::vector<Id>>& organisations) = 0;
+    virtual Attachment add_attachment(Id workspace_id, Id application_id, const Attachment& meta,
+                                      const std::string& bytes) = 0;
+    virtual bool remove_attachment(Id workspace_id, Id application_id, Id attachment_id) = 0;
+    virtual std::optional<std::string> attachment_bytes(Id workspace_id, Id application_id,
+                                                        Id attachment_id) = 0;
+
+    // Saves an evaluator's sheet; `submit` makes it final (Error(conflict) to change it after).
+    virtual Evaluation save_evaluation(Id workspace_id, const Evaluation& e, bool submit) = 0;
+    virtual std::vector<Evaluation> evaluations(Id workspace_id, Id call_id) = 0;
 
     // The audit log, newest first.
     virtual std::vector<AuditEntry> audit_log(const AuditQuery& q, std::size_t* total) = 0;

@@ -17,36 +17,6 @@ protected:
         bob = add_user("bob@example.org", "roubaix", Role::admin);
     }
 
-    struct Account {
-        Id id = 0;
-        HeaderMap auth;
-    };
-
-    Account add_user(const std::string& email, const std::string& ws, Role role) {
-        auto r = anonymous.post("/api/v1/auth/register",
-                                {{"email", email}, {"password", "a long passphrase"}});
-        EXPECT_EQ(r.status, 201) << r.body;
-        const Id id = r.json()["id"];
-        server.store().set_role(id, server.store().workspace_by_slug(ws)->id, role);
-        r = anonymous.post("/api/v1/auth/login",
-                           {{"email", email}, {"password", "a long passphrase"}});
-        const std::string cookie = r.header("Set-Cookie").substr(0, r.header("Set-Cookie").find(';'));
-        return {id, {{"Cookie", cookie}, {"X-CSRF-Token", r.json()["csrf_token"].get<std::string>()}}};
-    }
-
-    HttpResponse as(const Account& a, const std::string& method, const std::string& target,
-                    const json& body = nullptr) {
-        HttpRequest req;
-        req.method = method;
-        req.target = target;
-        req.headers = a.auth;
-        if (!body.is_null()) {
-            req.headers["Content-Type"] = "application/json";
-            req.body = body.dump();
-        }
-        return anonymous.send(req);
-    }
-
     HttpClient anonymous = server.anonymous_client();
     Account ana, olga, bob;
 };
@@ -99,7 +69,9 @@ TEST_F(AdminApi, TheAuditLogShowsWhoChangedWhatInTheWorkspaceOnly) {
 
     // Lille's log holds nothing of Roubaix.
     r = as(ana, "GET", "/api/v1/workspaces/lille/audit?limit=1000");
-    for (const auto& e : r.json()["items"]) EXPECT_EQ(e["workspace"], "lille") << e.dump();
+    const json log = r.json();
+    ASSERT_GT(log["items"].size(), 0u);
+    for (const auto& e : log["items"]) EXPECT_EQ(e["workspace"], "lille") << e.dump();
     EXPECT_TRUE(is_problem(as(bob, "GET", "/api/v1/workspaces/lille/audit"), 403));
     EXPECT_TRUE(is_problem(as(olga, "GET", "/api/v1/workspaces/lille/audit"), 403));
     EXPECT_TRUE(is_problem(as(ana, "GET", "/api/v1/audit"), 403)) << "instance administrators only";
@@ -117,6 +89,99 @@ TEST_F(AdminApi, TheAuditLogShowsWhoChangedWhatInTheWorkspaceOnly) {
     EXPECT_NE(r.header("Content-Type").find("text/csv"), std::string::npos);
     EXPECT_NE(r.body.find("olga@example.org"), std::string::npos);
     EXPECT_NE(r.body.find("roof repaired"), std::string::npos);
+}
+
+TEST_F(AdminApi, OfficersMakeApplicantsMembersOfTheirOrganisation) {
+    const Id coop = require_status(as(olga, "POST", orgs_path("lille"),
+                                      {{"name", "Friches Coop"},
+                                       {"type", "cooperative"},
+                                       {"contact", {{"email", "hello@coop.example"}}},
+                                       {"notes", "slow to answer"}}),
+                                   201)
+                        .json()["id"];
+    const std::string members = orgs_path("lille") + "/" + std::to_string(coop) + "/members";
+    // Carla registered but has no role in Lille: she joins with the role the officer gives.
+    Account carla = add_user("carla@example.org", "roubaix", Role::citizen);
+    EXPECT_TRUE(is_problem(as(olga, "POST", members, {{"email", "carla@example.org"}}), 409))
+        << "no role in the workspace and none given";
+    EXPECT_TRUE(is_problem(as(olga, "POST", members, {{"email", "carla@example.org"},
+                                                     {"role", "admin"}}),
+                           400))
+        << "officers give owner or applicant only";
+    auto r = as(olga, "POST", members, {{"email", "Carla@Example.org"}, {"role", "applicant"}});
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(r.json()["role"], "applicant");
+
+    // Carla's account says whom she acts for.
+    r = as(carla, "GET", "/api/v1/me");
+    bool found = false;
+    const json me = r.json();
+    for (const auto& role : me["roles"]) {
+        if (role["workspace"] != "lille") continue;
+        EXPECT_EQ(role["role"], "applicant");
+        ASSERT_EQ(role["organisations"].size(), 1u);
+        EXPECT_EQ(role["organisations"][0]["id"], coop);
+        found = true;
+    }
+    EXPECT_TRUE(found) << r.body;
+
+    // Members see their organisation's contact details, never the agency's notes; others see
+    // neither.
+    const std::string org = orgs_path("lille") + "/" + std::to_string(coop);
+    r = as(carla, "GET", org);
+    EXPECT_EQ(r.json()["contact"]["email"], "hello@coop.example");
+    EXPECT_FALSE(r.json().contains("notes"));
+    EXPECT_FALSE(anonymous.get(org).json().contains("contact"));
+    EXPECT_FALSE(as(bob, "GET", org).json().contains("contact"));
+    EXPECT_EQ(as(olga, "GET", org).json()["notes"], "slow to answer");
+
+    // Only staff of the workspace list or change members.
+    EXPECT_EQ(as(olga, "GET", members).json()["items"].size(), 1u);
+    EXPECT_TRUE(is_problem(as(carla, "GET", members), 403));
+    EXPECT_TRUE(is_problem(as(bob, "POST", members, {{"email", "bob@example.org"}}), 403));
+
+    // The audit log has both changes, with who made them.
+    EXPECT_EQ(as(olga, "DELETE", members + "/" + std::to_string(carla.id)).status, 204);
+    EXPECT_TRUE(is_problem(as(olga, "DELETE", members + "/" + std::to_string(carla.id)), 404));
+    r = as(ana, "GET", "/api/v1/workspaces/lille/audit?entity=organisation&entity_id=" +
+                           std::to_string(coop));
+    const auto items = r.json()["items"];
+    ASSERT_EQ(items.size(), 3u) << r.body;
+    EXPECT_EQ(items[0]["action"], "remove_member");
+    EXPECT_EQ(items[0]["before"]["member"], carla.id);
+    EXPECT_EQ(items[1]["action"], "add_member");
+    EXPECT_EQ(items[1]["after"]["member"], carla.id);
+    EXPECT_EQ(items[1]["actor"], "olga@example.org");
+}
+
+TEST_F(AdminApi, LosingTheRoleOrTheAccountEndsOrganisationMemberships) {
+    const Id coop = require_status(as(olga, "POST", orgs_path("lille"),
+                                      {{"name", "Coop"}, {"type", "cooperative"}}),
+                                   201)
+                        .json()["id"];
+    const std::string members = orgs_path("lille") + "/" + std::to_string(coop) + "/members";
+    Account dan = add_user("dan@example.org", "lille", Role::owner);
+    Account eve = add_user("eve@example.org", "lille", Role::applicant);
+    for (const char* email : {"dan@example.org", "eve@example.org"}) {
+        ASSERT_EQ(as(olga, "POST", members, {{"email", email}}).status, 201);
+    }
+    EXPECT_EQ(as(ana, "DELETE", "/api/v1/workspaces/lille/members/" + std::to_string(dan.id)).status,
+              204);
+    ASSERT_EQ(as(eve, "POST", "/api/v1/me/erase", {{"password", "a long passphrase"}}).status, 204);
+    EXPECT_EQ(as(olga, "GET", members).json()["items"].size(), 0u);
+
+    // An organisation of another workspace is not reachable through Lille's URLs.
+    const Id depot = require_status(as(bob, "POST", orgs_path("roubaix"),
+                                       {{"name", "Depot"}, {"type", "other"}}),
+                                    201)
+                         .json()["id"];
+    EXPECT_TRUE(is_problem(as(olga, "GET", orgs_path("lille") + "/" + std::to_string(depot) +
+                                               "/members"),
+                           404));
+    EXPECT_TRUE(is_problem(as(olga, "POST", orgs_path("lille") + "/" + std::to_string(depot) +
+                                                "/members",
+                              {{"email", "olga@example.org"}}),
+                           404));
 }
 
 } // namespace

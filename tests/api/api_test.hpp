@@ -169,8 +169,42 @@ protected:
         return list(spaces_path(ws) + "?limit=1").at("total").get<std::int64_t>();
     }
 
+    // A person with an account: registered and signed in over HTTP, given `role` in `ws`
+    // through the store (as `impetus user set-role` does).
+    struct Account {
+        Id id = 0;
+        HeaderMap auth; // the session cookie and its CSRF token
+    };
+
+    Account add_user(const std::string& email, const std::string& ws, Role role) {
+        auto r = people.post("/api/v1/auth/register",
+                             {{"email", email}, {"password", "a long passphrase"}});
+        EXPECT_EQ(r.status, 201) << r.body;
+        const Id id = r.json()["id"];
+        server.store().set_role(id, server.store().workspace_by_slug(ws)->id, role);
+        r = people.post("/api/v1/auth/login", {{"email", email}, {"password", "a long passphrase"}});
+        const std::string cookie =
+            r.header("Set-Cookie").substr(0, r.header("Set-Cookie").find(';'));
+        return {id,
+                {{"Cookie", cookie}, {"X-CSRF-Token", r.json()["csrf_token"].get<std::string>()}}};
+    }
+
+    HttpResponse as(const Account& a, const std::string& method, const std::string& target,
+                    const json& body = nullptr) {
+        HttpRequest req;
+        req.method = method;
+        req.target = target;
+        req.headers = a.auth;
+        if (!body.is_null()) {
+            req.headers["Content-Type"] = "application/json";
+            req.body = body.dump();
+        }
+        return people.send(req);
+    }
+
     TestServer server;
     HttpClient http = server.client();
+    HttpClient people = server.anonymous_client(); // requests that carry their own credentials
 };
 
 } // namespace impetus::test

@@ -73,6 +73,7 @@ protected:
         put("{featureId}", std::to_string(lille_space));
         if (out.find("/organisations/{id}") != std::string::npos) {
             put("{id}", std::to_string(lille_org));
+            put("{user}", std::to_string(bystander));
         } else if (out.find("/members/{id}") != std::string::npos) {
             put("{id}", std::to_string(bystander));
         } else if (out.find("/spaces/{id}") != std::string::npos) {

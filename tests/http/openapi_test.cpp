@@ -3,6 +3,7 @@
 // are the ones declared; and real responses conform to the documented schemas.
 
 #include "auth/passwords.hpp"
+#include "core/dates.hpp"
 #include "auth/secrets.hpp"
 #include "http/app_fixture.hpp"
 #include "http/routes.hpp"
@@ -264,7 +265,7 @@ TEST_F(OpenApiTest, IsStructurallyValidOpenApi30) {
     const std::set<std::string> expected_tags{"Workspaces", "Organisations", "Spaces",
                                               "Imports and exports", "Discovery",
                                               "OGC API Features", "Service", "Accounts",
-                                              "Administration", "Reports"};
+                                              "Administration", "Reports", "Calls"};
     EXPECT_EQ(tags, expected_tags);
 
     std::set<std::string> ids;
@@ -588,6 +589,135 @@ protected:
                                http::Headers headers = {}) {
         headers["Content-Type"] = content_type;
         return make_request(method, target, body.dump(), std::move(headers));
+    }
+
+    // A call from draft to decision: an applicant of an organisation and a juror with tokens
+    // of their own, everything else as the administrator.
+    void exercise_calls() {
+        auto person = [&](const std::string& name, Role role) {
+            const User u = store->create_user(name + "@example.org", name, "", false);
+            store->set_role(u.id, ws.id, role);
+            const std::string secret = "imp_calls_" + name;
+            store->create_api_token(u.id, "tests", auth::sha256_hex(secret), {"read", "write"});
+            return std::pair{u.id, http::Headers{{"Authorization", "Bearer " + secret}}};
+        };
+        const auto [applicant_id, applicant] = person("applicant", Role::applicant);
+        const auto [juror_id, juror] = person("juror", Role::citizen);
+        Organisation coop;
+        coop.name = "Coop";
+        coop.type = OrganisationType::cooperative;
+        coop = store->create_organisation(ws.id, coop);
+        store->set_organisation_member(ws.id, coop.id, applicant_id, true);
+
+        const std::string calls = "/api/v1/workspaces/lille/calls";
+        const auto now = std::chrono::system_clock::now();
+        const json draft{{"title", "Meanwhile 2027"},
+                         {"spaces", {{{"space_id", space.id},
+                                      {"available_from", "2027-01-01"},
+                                      {"available_to", "2028-01-01"},
+                                      {"capacity", 2}}}},
+                         {"criteria", {{{"key", "fit"}, {"label", "Fit"}, {"weight", 1}}}},
+                         {"opens_at", format_utc(now - std::chrono::hours(1))},
+                         {"closes_at", format_utc(now + std::chrono::hours(1))}};
+        auto r = exchange("createCall", json_request("POST", calls, draft), 201);
+        const std::string one = calls + "/" + std::to_string(body_of(r)["id"].get<Id>());
+        exchange("createCall", json_request("POST", calls, {{"description", "no title"}}), 400);
+        exchange("listCalls", make_request("GET", calls), 200, true);
+        exchange("listCalls", make_request("GET", calls + "?state=soon"), 400);
+        exchange("getCall", make_request("GET", one), 404, true);
+        exchange("updateCall",
+                 json_request("PATCH", one, {{"description", "A year of uses."}},
+                              "application/merge-patch+json"),
+                 200);
+        exchange("transitionCall", json_request("POST", one + "/transitions", {{"to", "open"}}), 200);
+        exchange("transitionCall", json_request("POST", one + "/transitions", {{"to", "decided"}}),
+                 409);
+        exchange("getCall", make_request("GET", one), 200, true);
+
+        const json application{{"organisation_id", coop.id},
+                               {"title", "Workshop"},
+                               {"description", "Making things."},
+                               {"category", "culture"},
+                               {"period", {{"start", "2027-03-01"}, {"end", "2027-06-01"}}}};
+        r = exchange("createApplication",
+                     json_request("POST", one + "/applications", application, "application/json",
+                                  applicant),
+                     201);
+        const std::string app = "/api/v1/workspaces/lille/applications/" +
+                                std::to_string(body_of(r)["id"].get<Id>());
+        exchange("createApplication", json_request("POST", one + "/applications", application),
+                 403);
+        exchange("createApplication",
+                 json_request("POST", one + "/applications", {{"organisation_id", coop.id}},
+                              "application/json", applicant),
+                 400);
+        exchange("updateApplication",
+                 json_request("PATCH", app, {{"team", "Two carpenters"}},
+                              "application/merge-patch+json", applicant),
+                 200);
+        const std::string pdf = "%PDF-1.4\n%%EOF\n";
+        r = exchange("addAttachment",
+                     make_request("POST", app + "/attachments?name=budget&file_name=budget.pdf", pdf,
+                                  {{"Content-Type", "application/octet-stream"},
+                                   {"Authorization", applicant.at("Authorization")}}),
+                     201);
+        const std::string attachment = app + "/attachments/" +
+                                       std::to_string(body_of(r)["id"].get<Id>());
+        exchange("addAttachment",
+                 make_request("POST", app + "/attachments?name=budget", "plain words",
+                              {{"Content-Type", "application/octet-stream"},
+                               {"Authorization", applicant.at("Authorization")}}),
+                 415);
+        exchange("getAttachment", make_request("GET", attachment, {}, applicant), 200);
+        exchange("removeAttachment", make_request("DELETE", attachment, {}, applicant), 204);
+        exchange("removeAttachment", make_request("DELETE", attachment, {}, applicant), 404);
+        exchange("submitApplication", make_request("POST", app + "/submit", {}, applicant), 200);
+        exchange("submitApplication", make_request("POST", app + "/submit", {}, applicant), 409);
+        r = call(json_request("POST", one + "/applications", application, "application/json",
+                              applicant));
+        const std::string second = "/api/v1/workspaces/lille/applications/" +
+                                   std::to_string(body_of(r)["id"].get<Id>());
+        exchange("withdrawApplication", make_request("POST", second + "/withdraw", {}, applicant),
+                 200);
+        exchange("withdrawApplication", make_request("POST", second + "/withdraw", {}, applicant),
+                 409);
+        exchange("listApplications", make_request("GET", one + "/applications"), 200);
+        exchange("listMyApplications", make_request("GET", "/api/v1/me/applications", {}, applicant),
+                 200);
+        exchange("getApplication", make_request("GET", app, {}, applicant), 200);
+        exchange("getApplication", make_request("GET", app + "999"), 404);
+
+        exchange("transitionCall", json_request("POST", one + "/transitions", {{"to", "closed"}}),
+                 200);
+        exchange("setEligibility",
+                 json_request("PUT", app + "/eligibility", {{"status", "eligible"}, {"note", "ok"}}),
+                 200);
+        exchange("setEligibility", json_request("PUT", app + "/eligibility", {{"status", "maybe"}}),
+                 400);
+        exchange("updateCall",
+                 json_request("PATCH", one, {{"evaluators", {juror_id}}}, "application/json"), 200);
+        exchange("transitionCall",
+                 json_request("POST", one + "/transitions", {{"to", "evaluating"}}), 200);
+        exchange("myEvaluationQueue", make_request("GET", one + "/evaluation", {}, juror), 200);
+        exchange("myEvaluationQueue", make_request("GET", one + "/evaluation", {}, applicant), 403);
+        const json sheet{{"scores", {{"fit", {{"value", 7}, {"comment", "good"}}}}}, {"submit", true}};
+        exchange("saveEvaluation",
+                 json_request("PUT", app + "/evaluation", sheet, "application/json", juror), 200);
+        exchange("saveEvaluation",
+                 json_request("PUT", app + "/evaluation", sheet, "application/json", juror), 409);
+        exchange("listEvaluations", make_request("GET", app + "/evaluations", {}, juror), 200);
+        exchange("getRanking", make_request("GET", one + "/ranking"), 200);
+        exchange("setShortlisted", json_request("PUT", app + "/shortlist", {{"shortlisted", true}}),
+                 200);
+        exchange("getMatching", make_request("GET", one + "/matching"), 404);
+        exchange("runMatching", json_request("POST", one + "/matching", {{"solver", "magic"}}), 400);
+        exchange("runMatching", json_request("POST", one + "/matching", json::object()), 200);
+        exchange("setAdjustments",
+                 json_request("PUT", one + "/adjustments", {{"items", json::array()}}), 200);
+        exchange("setAdjustments", json_request("PUT", one + "/adjustments", json::object()), 400);
+        exchange("getMatching", make_request("GET", one + "/matching"), 200);
+        exchange("publishDecisions", json_request("POST", one + "/publish", json::object()), 200);
+        exchange("publishDecisions", json_request("POST", one + "/publish", json::object()), 409);
     }
 
     SchemaChecker checker;
@@ -936,6 +1066,32 @@ TEST_F(ResponsesTest, EveryOperationAnswersAsDocumented) {
                  404);
         r = exchange("listMembers", make_request("GET", lille + "/members", {}, admin), 200);
         EXPECT_EQ(body_of(r)["items"][0]["role"], "officer");
+        // members of an organisation: root has a role (officer) and may join; an account
+        // without a role joins only when given one
+        const std::string org_members =
+            lille + "/organisations/" + std::to_string(coop_id) + "/members";
+        exchange("addOrganisationMember",
+                 json_request("POST", org_members, {{"email", "ROOT@example.org"}},
+                              "application/json", admin),
+                 201);
+        store->create_user("loner@example.org", "Loner", "", false);
+        exchange("addOrganisationMember",
+                 json_request("POST", org_members, {{"email", "loner@example.org"}},
+                              "application/json", admin),
+                 409);
+        exchange("addOrganisationMember",
+                 json_request("POST", org_members, {{"email", "nobody@example.org"}},
+                              "application/json", admin),
+                 404);
+        exchange("addOrganisationMember",
+                 json_request("POST", org_members, {{"role", "king"}}, "application/json", admin),
+                 400);
+        r = exchange("listOrganisationMembers", make_request("GET", org_members, {}, admin), 200);
+        EXPECT_EQ(body_of(r)["items"].size(), 1u);
+        exchange("listOrganisationMembers", make_request("GET", org_members), 401, true);
+        const std::string root_member = org_members + "/" + std::to_string(root.id);
+        exchange("removeOrganisationMember", make_request("DELETE", root_member, {}, admin), 204);
+        exchange("removeOrganisationMember", make_request("DELETE", root_member, {}, admin), 404);
         exchange("removeMember", make_request("DELETE", member, {}, admin), 204);
         exchange("removeMember", make_request("DELETE", member, {}, admin), 404);
         r = exchange("listWorkspaceAudit",
@@ -1050,6 +1206,8 @@ TEST_F(ResponsesTest, EveryOperationAnswersAsDocumented) {
              json_request("POST", "/api/v1/me/erase", {{"password", "a long passphrase"}},
                           "application/json", last),
              204);
+
+    exercise_calls();
 
     for (const auto& [id, o] : operations_by_id()) {
         EXPECT_TRUE(covered.contains(id)) << id << " was not exercised";

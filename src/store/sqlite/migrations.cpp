@@ -282,6 +282,79 @@ CREATE TABLE report_photo (
 );
 CREATE INDEX report_photo_report ON report_photo (report_id, id);
 )SQL",
+    // 6: people as members of owner and applicant organisations.
+    R"SQL(
+CREATE TABLE organisation_member (
+    organisation_id INTEGER NOT NULL REFERENCES organisation(id),
+    user_id         INTEGER NOT NULL REFERENCES user(id),
+    created_at      TEXT NOT NULL,
+    PRIMARY KEY (organisation_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX organisation_member_user ON organisation_member (user_id);
+)SQL",
+    // 7: calls for temporary use, applications with their attachments, evaluation sheets.
+    // The records' fields are JSON documents (core/calls_json); what queries filter on has
+    // columns of its own.
+    R"SQL(
+CREATE TABLE call (
+    id           INTEGER PRIMARY KEY,
+    workspace_id INTEGER NOT NULL REFERENCES workspace(id),
+    state        TEXT NOT NULL DEFAULT 'draft'
+                     CHECK (state IN ('draft', 'open', 'closed', 'evaluating', 'decided')),
+    doc          TEXT NOT NULL,
+    adjustments  TEXT NOT NULL DEFAULT '[]',
+    proposal     TEXT,
+    version      INTEGER NOT NULL DEFAULT 1,
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    decided_at   TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX call_workspace ON call (workspace_id, id);
+
+CREATE TABLE application (
+    id              INTEGER PRIMARY KEY,
+    workspace_id    INTEGER NOT NULL REFERENCES workspace(id),
+    call_id         INTEGER NOT NULL REFERENCES call(id),
+    organisation_id INTEGER NOT NULL REFERENCES organisation(id),
+    created_by      INTEGER NOT NULL REFERENCES user(id),
+    status          TEXT NOT NULL DEFAULT 'draft'
+                        CHECK (status IN ('draft', 'submitted', 'withdrawn')),
+    doc             TEXT NOT NULL,
+    eligibility     TEXT NOT NULL DEFAULT '{}',
+    shortlisted     INTEGER NOT NULL DEFAULT 0,
+    decision        TEXT NOT NULL DEFAULT '{}',
+    version         INTEGER NOT NULL DEFAULT 1,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    submitted_at    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX application_call ON application (call_id, id);
+CREATE INDEX application_organisation ON application (organisation_id, id);
+
+CREATE TABLE application_attachment (
+    id             INTEGER PRIMARY KEY,
+    application_id INTEGER NOT NULL REFERENCES application(id),
+    name           TEXT NOT NULL,
+    file_name      TEXT NOT NULL,
+    content_type   TEXT NOT NULL,
+    size           INTEGER NOT NULL,
+    sha256         TEXT NOT NULL,
+    content        BLOB NOT NULL,
+    created_at     TEXT NOT NULL
+);
+CREATE INDEX application_attachment_application ON application_attachment (application_id, id);
+
+CREATE TABLE evaluation (
+    application_id INTEGER NOT NULL REFERENCES application(id),
+    evaluator_id   INTEGER NOT NULL REFERENCES user(id),
+    conflict       INTEGER NOT NULL DEFAULT 0,
+    conflict_note  TEXT NOT NULL DEFAULT '',
+    scores         TEXT NOT NULL DEFAULT '{}',
+    submitted_at   TEXT NOT NULL DEFAULT '',
+    updated_at     TEXT NOT NULL,
+    PRIMARY KEY (application_id, evaluator_id)
+) WITHOUT ROWID;
+)SQL",
 };
 
 int read_version(Connection& c) {

@@ -221,6 +221,7 @@ void SqliteStore::erase_user(Id user_id) {
         const User before = require_user(c, user_id);
         for (const char* sql : {"DELETE FROM session WHERE user_id = ?",
                                 "DELETE FROM membership WHERE user_id = ?",
+                                "DELETE FROM organisation_member WHERE user_id = ?",
                                 "DELETE FROM email_token WHERE user_id = ?"}) {
             auto st = c.prepare(sql);
             st.bind(1, user_id);
@@ -268,6 +269,11 @@ void SqliteStore::set_role(Id user_id, Id workspace_id, std::optional<Role> role
             auto st = c.prepare("DELETE FROM membership WHERE user_id = ? AND workspace_id = ?");
             st.bind(1, user_id).bind(2, workspace_id);
             st.run();
+            auto orgs = c.prepare("DELETE FROM organisation_member WHERE user_id = ? AND "
+                                  "organisation_id IN (SELECT id FROM organisation WHERE "
+                                  "workspace_id = ?)");
+            orgs.bind(1, user_id).bind(2, workspace_id);
+            orgs.run();
         }
         json after = role ? json{{"user_id", user_id}, {"role", enum_name(*role)}} : json(nullptr);
         if (before == after) return;
@@ -292,26 +298,103 @@ std::vector<Membership> SqliteStore::memberships(Id user_id) {
         m.role = parse_enum<Role>(st.text_view(2)).value_or(Role::citizen);
         out.push_back(std::move(m));
     }
+    auto orgs = c->prepare("SELECT o.workspace_id, o.id, o.name, o.type FROM organisation_member om "
+                           "JOIN organisation o ON o.id = om.organisation_id "
+                           "WHERE om.user_id = ? ORDER BY o.name, o.id");
+    orgs.bind(1, user_id);
+    while (orgs.step()) {
+        for (auto& m : out) {
+            if (m.workspace_id != orgs.int64(0)) continue;
+            m.organisations.push_back(
+                {orgs.int64(1), orgs.text(2),
+                 parse_enum<OrganisationType>(orgs.text_view(3)).value_or(OrganisationType::other)});
+        }
+    }
     return out;
 }
 
-std::vector<std::pair<User, Role>> SqliteStore::workspace_members(Id workspace_id) {
-    auto c = reader();
+namespace {
+
+// The users of a workspace with their role there; `organisation_id`: only its members.
+std::vector<std::pair<User, Role>> members(Connection& c, Id workspace_id,
+                                           std::optional<Id> organisation_id) {
     std::string sql = "SELECT ";
     for (std::string_view col : {"id", "email", "display_name", "instance_admin",
                                  "email_verified_at", "locked_until", "failed_logins",
                                  "created_at", "erased_at"}) {
         sql += "u." + std::string(col) + ", ";
     }
-    sql += "m.role FROM membership m JOIN user u ON u.id = m.user_id WHERE m.workspace_id = ? "
-           "ORDER BY u.email";
-    auto st = c->prepare(sql);
+    sql += "m.role FROM membership m JOIN user u ON u.id = m.user_id WHERE m.workspace_id = ? ";
+    if (organisation_id) {
+        sql += "AND EXISTS (SELECT 1 FROM organisation_member om WHERE om.user_id = u.id AND "
+               "om.organisation_id = ?) ";
+    }
+    sql += "ORDER BY u.email";
+    auto st = c.prepare(sql);
     st.bind(1, workspace_id);
+    if (organisation_id) st.bind(2, *organisation_id);
     std::vector<std::pair<User, Role>> out;
     while (st.step()) {
         out.emplace_back(read_user(st), parse_enum<Role>(st.text_view(9)).value_or(Role::citizen));
     }
     return out;
+}
+
+void require_organisation(Connection& c, Id workspace_id, Id organisation_id) {
+    auto st = c.prepare("SELECT 1 FROM organisation WHERE id = ? AND workspace_id = ?");
+    st.bind(1, organisation_id).bind(2, workspace_id);
+    if (!st.step()) {
+        throw Error(ErrorKind::not_found,
+                    "organisation " + std::to_string(organisation_id) + " not found");
+    }
+}
+
+} // namespace
+
+std::vector<std::pair<User, Role>> SqliteStore::workspace_members(Id workspace_id) {
+    auto c = reader();
+    return members(*c, workspace_id, std::nullopt);
+}
+
+std::vector<std::pair<User, Role>> SqliteStore::organisation_members(Id workspace_id,
+                                                                     Id organisation_id) {
+    auto c = reader();
+    require_organisation(*c, workspace_id, organisation_id);
+    return members(*c, workspace_id, organisation_id);
+}
+
+void SqliteStore::set_organisation_member(Id workspace_id, Id organisation_id, Id user_id,
+                                          bool member) {
+    write([&](Connection& c) {
+        require_organisation(c, workspace_id, organisation_id);
+        require_user(c, user_id);
+        auto is = c.prepare("SELECT 1 FROM organisation_member WHERE organisation_id = ? AND "
+                            "user_id = ?");
+        is.bind(1, organisation_id).bind(2, user_id);
+        if (is.step() == member) return;
+        if (member) {
+            auto role = c.prepare("SELECT 1 FROM membership WHERE user_id = ? AND workspace_id = ?");
+            role.bind(1, user_id).bind(2, workspace_id);
+            if (!role.step()) {
+                throw Error(ErrorKind::conflict,
+                            "user " + std::to_string(user_id) + " has no role in this workspace",
+                            "give them a role (owner or applicant) first");
+            }
+            auto st = c.prepare("INSERT INTO organisation_member (organisation_id, user_id, "
+                                "created_at) VALUES (?, ?, ?)");
+            st.bind(1, organisation_id).bind(2, user_id).bind(3, now_utc());
+            st.run();
+        } else {
+            auto st = c.prepare("DELETE FROM organisation_member WHERE organisation_id = ? AND "
+                                "user_id = ?");
+            st.bind(1, organisation_id).bind(2, user_id);
+            st.run();
+        }
+        record_audit(c, workspace_id, "organisation", organisation_id,
+                     member ? "add_member" : "remove_member",
+                     member ? json(nullptr) : json{{"member", user_id}},
+                     member ? json{{"member", user_id}} : json{{"member", nullptr}});
+    }, true, false);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -463,14 +546,17 @@ std::optional<Id> SqliteStore::consume_email_token(EmailTokenPurpose purpose,
     }, true, false);
 }
 
+void queue_mail(Connection& c, const std::string& to, const std::string& subject,
+                const std::string& text) {
+    auto st = c.prepare("INSERT INTO mail_outbox (recipient, subject, body, created_at) "
+                        "VALUES (?, ?, ?, ?)");
+    st.bind(1, to).bind(2, subject).bind(3, text).bind(4, now_utc());
+    st.run();
+}
+
 void SqliteStore::enqueue_mail(const std::string& to, const std::string& subject,
                                const std::string& text) {
-    write([&](Connection& c) {
-        auto st = c.prepare("INSERT INTO mail_outbox (recipient, subject, body, created_at) "
-                            "VALUES (?, ?, ?, ?)");
-        st.bind(1, to).bind(2, subject).bind(3, text).bind(4, now_utc());
-        st.run();
-    }, true, false);
+    write([&](Connection& c) { queue_mail(c, to, subject, text); }, true, false);
 }
 
 std::vector<OutgoingMail> SqliteStore::pending_mail(std::size_t limit) {

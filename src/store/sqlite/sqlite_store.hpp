@@ -73,6 +73,10 @@ public:
     void set_role(Id user_id, Id workspace_id, std::optional<Role> role) override;
     std::vector<Membership> memberships(Id user_id) override;
     std::vector<std::pair<User, Role>> workspace_members(Id workspace_id) override;
+    void set_organisation_member(Id workspace_id, Id organisation_id, Id user_id,
+                                 bool member) override;
+    std::vector<std::pair<User, Role>> organisation_members(Id workspace_id,
+                                                            Id organisation_id) override;
     Session create_session(Id user_id, const std::string& token_hash,
                            const std::string& csrf_token, const std::string& expires_at) override;
     std::optional<Session> session_by_hash(const std::string& token_hash) override;
@@ -92,6 +96,29 @@ public:
     std::vector<OutgoingMail> pending_mail(std::size_t limit) override;
     void mark_mail_sent(Id mail_id) override;
     void mark_mail_failed(Id mail_id, const std::string& error) override;
+    Call create_call(Id workspace_id, const Call& c) override;
+    Call update_call(Id workspace_id, const Call& c) override;
+    Call set_call_state(Id workspace_id, Id id, CallState to) override;
+    std::optional<Call> call(Id workspace_id, Id id) override;
+    std::vector<Call> list_calls(Id workspace_id, bool with_drafts) override;
+    void save_proposal(Id workspace_id, Id call_id, const nlohmann::json& proposal) override;
+    nlohmann::json proposal(Id workspace_id, Id call_id) override;
+    Call publish_decisions(Id workspace_id, Id call_id, const std::map<Id, Decision>& decisions,
+                           const std::vector<OutgoingMail>& mails) override;
+    Application create_application(const Application& a) override;
+    Application update_application(const Application& a) override;
+    std::optional<Application> application(Id workspace_id, Id id) override;
+    std::vector<Application> list_applications(
+        Id workspace_id, std::optional<Id> call_id,
+        const std::optional<std::vector<Id>>& organisations) override;
+    Attachment add_attachment(Id workspace_id, Id application_id, const Attachment& meta,
+                              const std::string& bytes) override;
+    bool remove_attachment(Id workspace_id, Id application_id, Id attachment_id) override;
+    std::optional<std::string> attachment_bytes(Id workspace_id, Id application_id,
+                                                Id attachment_id) override;
+    Evaluation save_evaluation(Id workspace_id, const Evaluation& e, bool submit) override;
+    std::vector<Evaluation> evaluations(Id workspace_id, Id call_id) override;
+
     std::vector<AuditEntry> audit_log(const AuditQuery& q, std::size_t* total) override;
     Report create_report(const Report& r, const std::string& follow_hash) override;
     std::optional<Report> report(Id workspace_id, Id id) override;
@@ -160,6 +187,10 @@ private:
 void record_audit(Connection& c, std::optional<Id> workspace_id, const std::string& entity,
                   Id entity_id, const std::string& action, const nlohmann::json& before,
                   const nlohmann::json& after);
+
+// Queues a mail in the outbox inside the caller's write transaction.
+void queue_mail(Connection& c, const std::string& to, const std::string& subject,
+                const std::string& text);
 
 // Runs fn(Connection&) in a BEGIN IMMEDIATE transaction on the single writer connection,
 // bumps the data generation, and commits; any exception rolls everything back.
