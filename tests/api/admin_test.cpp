@@ -184,5 +184,25 @@ TEST_F(AdminApi, LosingTheRoleOrTheAccountEndsOrganisationMemberships) {
                            404));
 }
 
+TEST_F(AdminApi, TheAuditLogShowsNoPersonalDataOfAnErasedAccount) {
+    Account dora = add_user("dora@example.org", "lille", Role::officer);
+    ASSERT_EQ(as(dora, "POST", orgs_path("lille"), {{"name", "Dora's pick"}, {"type", "other"}}).status,
+              201);
+    ASSERT_EQ(as(dora, "POST", "/api/v1/me/erase", {{"password", "a long passphrase"}}).status, 204);
+    const auto r = http.get("/api/v1/audit?limit=1000");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.body.find("dora@example.org"), std::string::npos) << r.body;
+    const json log = r.json();
+    std::size_t by_dora = 0;
+    for (const auto& e : log["items"]) {
+        if (e["user_id"] == dora.id) {
+            ++by_dora;
+            EXPECT_EQ(e["actor"], "erased account " + std::to_string(dora.id));
+            EXPECT_EQ(e["address"], "");
+        }
+    }
+    EXPECT_GE(by_dora, 2u) << "the organisation and the erasure stay, under the id";
+}
+
 } // namespace
 } // namespace impetus::test

@@ -627,8 +627,12 @@ std::vector<AuditEntry> SqliteStore::audit_log(const AuditQuery& q, std::size_t*
         count.step();
         *total = static_cast<std::size_t>(count.int64(0));
     }
+    // The log itself is never rewritten; what it shows of an erased account is the id only.
     auto st = c->prepare("SELECT id, at, user_id, actor, address, workspace_id, entity, "
-                         "entity_id, action, before, after FROM audit" +
+                         "entity_id, action, before, after, "
+                         "(SELECT erased_at FROM user u WHERE u.id = audit.user_id), "
+                         "(SELECT erased_at FROM user u WHERE u.id = audit.entity_id AND "
+                         "audit.entity = 'user') FROM audit" +
                          where + " ORDER BY id DESC LIMIT ? OFFSET ?");
     int i = 1;
     for (auto& b : binds) b(st, i++);
@@ -647,6 +651,18 @@ std::vector<AuditEntry> SqliteStore::audit_log(const AuditQuery& q, std::size_t*
         e.action = st.text(8);
         e.before = st.is_null(9) ? json(nullptr) : json::parse(st.text_view(9), nullptr, false);
         e.after = st.is_null(10) ? json(nullptr) : json::parse(st.text_view(10), nullptr, false);
+        if (!st.is_null(11) && !st.text_view(11).empty()) {
+            e.actor = "erased account " + std::to_string(*e.user_id);
+            e.address.clear();
+        }
+        if (!st.is_null(12) && !st.text_view(12).empty()) {
+            for (json* j : {&e.before, &e.after}) {
+                if (!j->is_object()) continue;
+                for (const char* key : {"email", "display_name"}) {
+                    if (j->contains(key)) (*j)[key] = "(erased)";
+                }
+            }
+        }
         out.push_back(std::move(e));
     }
     return out;
