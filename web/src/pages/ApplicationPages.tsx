@@ -189,18 +189,18 @@ export function ApplicationFormPage({ ws, callId, id }: { ws: string; callId?: n
       <form onSubmit={onSave} noValidate>
         <fieldset>
           <legend>{t('application.project')}</legend>
-          <div class="field">
-            <label for="ap-org">{t('application.organisation')}</label>
-            {app ? (
-              <p id="ap-org">{orgs.find((o) => o.id === app.organisation_id)?.name ?? `#${app.organisation_id}`}</p>
-            ) : (
+          {app ? (
+            <p><strong>{t('application.organisation')}</strong>: {orgs.find((o) => o.id === app.organisation_id)?.name ?? `#${app.organisation_id}`}</p>
+          ) : (
+            <div class="field">
+              <label for="ap-org">{t('application.organisation')}</label>
               <select id="ap-org" value={form.organisation_id} onChange={input('organisation_id')} {...invalid('/organisation_id')}>
                 <option value="">{t('application.choose_organisation')}</option>
                 {orgs.map((o) => <option key={o.id} value={o.id}>{o.name} ({t(`org_type.${o.type}`)})</option>)}
               </select>
-            )}
-            {errorText('/organisation_id')}
-          </div>
+              {errorText('/organisation_id')}
+            </div>
+          )}
           <div class="field">
             <label for="ap-title">{t('application.title_field')}</label>
             <input id="ap-title" value={form.title} onInput={input('title')} required maxLength={300} {...invalid('/title')} />
