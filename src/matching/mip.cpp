@@ -17,6 +17,7 @@
 #include "matching/model.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <string>
 
@@ -200,8 +201,34 @@ MipOutcome solve_mip(const Model& m, double time_limit_seconds) {
     if (auto* clp = dynamic_cast<OsiClpSolverInterface*>(model.solver())) {
         clp->getModelPtr()->setMaximumSeconds(time_limit_seconds);
     }
+    // A bound that holds whatever the solver reached: every request taking its best option.
+    auto trivial_bound = [&] {
+        std::vector<double> best(m.requests.size(), 0.0);
+        for (std::size_t i = 0; i < m.options.size(); ++i) {
+            double& b = best[m.options[i].request];
+            b = std::max(b, -p.objective[i]);
+        }
+        double sum = 0.0;
+        for (double b : best) sum += b;
+        return sum;
+    };
+    const auto started = std::chrono::steady_clock::now();
     model.initialSolve();
+    if (!model.solver()->isProvenOptimal() && !model.solver()->isProvenPrimalInfeasible() &&
+        !greedy.empty() && quotas_met) {
+        // The root relaxation did not finish within the limit: the greedy allocation is the
+        // answer, with the trivial bound.
+        out.chosen = greedy;
+        out.bound_units = trivial_bound();
+        out.optimal = false;
+        return out;
+    }
     model.branchAndBound();
+    // Once the limit has passed, relaxations stop early and CBC's own verdict and bound are
+    // not proofs any more.
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const bool limit_reached = model.isSecondsLimitReached() || elapsed >= time_limit_seconds;
     if (model.isProvenInfeasible()) {
         throw Error(ErrorKind::conflict,
                     "the quotas and locks cannot all be kept together with the spaces' capacity",
@@ -218,8 +245,8 @@ MipOutcome solve_mip(const Model& m, double time_limit_seconds) {
             out.chosen.push_back(static_cast<int>(i));
         }
     }
-    out.optimal = model.isProvenOptimal();
-    out.bound_units = -model.getBestPossibleObjValue();
+    out.optimal = model.isProvenOptimal() && !limit_reached;
+    out.bound_units = limit_reached ? trivial_bound() : -model.getBestPossibleObjValue();
     return out;
 }
 
