@@ -487,5 +487,25 @@ TEST_F(CallsApi, ASeasonOfConsecutiveUsesIsSolvedByTheProgramme) {
     }
 }
 
+TEST_F(CallsApi, AWorkspacesCallsCannotBeReachedThroughAnother) {
+    open_call_with_applications();
+    Account rob = add_user("rob@example.org", "roubaix", Role::officer);
+    const std::string via_roubaix = "/api/v1/workspaces/roubaix/calls/" + std::to_string(call);
+    for (const std::string target : {via_roubaix, via_roubaix + "/applications",
+                                     via_roubaix + "/ranking", via_roubaix + "/matching"}) {
+        EXPECT_TRUE(is_problem(as(rob, "GET", target), 404)) << target;
+        EXPECT_TRUE(is_problem(http.get(target), 404)) << target << " (instance administrator)";
+    }
+    EXPECT_TRUE(is_problem(as(rob, "POST", via_roubaix + "/transitions", {{"to", "closed"}}), 404));
+    EXPECT_TRUE(is_problem(as(rob, "PUT", "/api/v1/workspaces/roubaix/applications/" +
+                                              std::to_string(theatre) + "/eligibility",
+                              {{"status", "eligible"}}),
+                           404));
+    // Roubaix's officer has no say over Lille's call either.
+    EXPECT_TRUE(is_problem(as(rob, "POST", call_path() + "/transitions", {{"to", "closed"}}), 403));
+    EXPECT_TRUE(is_problem(as(rob, "GET", app_path(theatre)), 404));
+    EXPECT_EQ(people.get(call_path()).json()["state"], "open");
+}
+
 } // namespace
 } // namespace impetus::test
