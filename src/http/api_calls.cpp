@@ -68,6 +68,23 @@ json offered_spaces(Services& s, const Call& c) {
 }
 
 
+// The jury may be named by e-mail address: each address becomes its account's id.
+void resolve_evaluators(Services& s, nlohmann::json& doc) {
+    if (!doc.is_object() || !doc.contains("evaluators") || !doc["evaluators"].is_array()) return;
+    FieldErrors errors;
+    auto& list = doc["evaluators"];
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        if (!list[i].is_string()) continue;
+        auto u = s.store.user_by_email(list[i].get<std::string>());
+        if (!u || !u->erased_at.empty()) {
+            errors.add("/evaluators/" + std::to_string(i), "no account with this e-mail address");
+        } else {
+            list[i] = u->id;
+        }
+    }
+    errors.throw_if_any("invalid call");
+}
+
 // Checks what the call refers to: its spaces and evaluators must belong to the workspace.
 void check_references(Services& s, const Workspace& w, const Call& c) {
     FieldErrors errors;
@@ -288,7 +305,18 @@ json ranking_json(const Call& c, const std::vector<Application>& apps,
 } // namespace
 
 json call_json(Services& s, const Context& ctx, const Call& c, bool with_spaces) {
-    json j = to_json(c, is_staff(ctx, c.workspace_id));
+    const bool staff = is_staff(ctx, c.workspace_id);
+    json j = to_json(c, staff);
+    if (staff) {
+        json jury = json::array();
+        for (Id id : c.evaluators) {
+            auto u = s.store.user(id);
+            jury.push_back({{"user_id", id},
+                            {"email", u ? u->email : std::string()},
+                            {"display_name", u ? u->display_name : std::string()}});
+        }
+        j["jury"] = std::move(jury);
+    }
     j["accepting_applications"] = accepts_applications(c, now_utc());
     if (with_spaces) j["offered_spaces"] = offered_spaces(s, c);
     return j;
@@ -320,7 +348,9 @@ void add_call_routes(Router& router, Services& s) {
 
     router.add("POST", calls, "createCall", Access::staff, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
-        Call c = read_call(read_json_body(ctx.request));
+        json body = read_json_body(ctx.request);
+        resolve_evaluators(s, body);
+        Call c = read_call(body);
         check_references(s, w, c);
         Call out = s.store.create_call(w.id, c);
         Response r = json_response(201, call_json(s, ctx, out, false));
@@ -341,7 +371,8 @@ void add_call_routes(Router& router, Services& s) {
     router.add("PATCH", calls + "/{call}", "updateCall", Access::staff, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
         Call cur = require_call(s, ctx, w);
-        const json patch = read_json_body(ctx.request);
+        json patch = read_json_body(ctx.request);
+        resolve_evaluators(s, patch);
         Call next = read_call(merge_patch(writable_json(cur), patch));
         check_references(s, w, next);
         switch (cur.state) {

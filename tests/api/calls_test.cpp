@@ -158,8 +158,15 @@ protected:
         auto r = as(olga, "PUT", app_path(gardening) + "/eligibility",
                     {{"status", "eligible"}, {"note", "certificate sent by post"}});
         ASSERT_EQ(r.status, 200) << r.body;
-        r = as(olga, "PATCH", call_path(), {{"evaluators", {eve.id, finn.id}}});
+        r = as(olga, "PATCH", call_path(), {{"evaluators", {"nobody@example.org"}}});
+        ASSERT_TRUE(is_problem(r, 400));
+        EXPECT_TRUE(error_pointers(r).contains("/evaluators/0")) << r.body;
+        // The jury by e-mail address or by account id.
+        r = as(olga, "PATCH", call_path(), {{"evaluators", {"Eve@example.org", finn.id}}});
         ASSERT_EQ(r.status, 200) << r.body;
+        EXPECT_EQ(r.json()["evaluators"], json::array({eve.id, finn.id}));
+        EXPECT_EQ(r.json()["jury"][0]["email"], "eve@example.org");
+        EXPECT_FALSE(people.get(call_path()).json().contains("jury"));
         ASSERT_EQ(as(olga, "POST", call_path() + "/transitions", {{"to", "evaluating"}}).status, 200);
     }
 

@@ -434,7 +434,8 @@ export interface CallInput {
   fee_model: FeeModel;
   fee_details: string;
   matching: MatchingSettings;
-  evaluators?: number[];
+  // user ids; on writes also the e-mail addresses of registered accounts
+  evaluators?: Array<number | string>;
 }
 
 // An offered space: the public view of the space with the call's period and capacity.
@@ -451,6 +452,7 @@ export interface Call extends CallInput {
   accepting_applications: boolean;
   adjustments?: MatchingAdjustment[];
   offered_spaces?: OfferedSpace[];
+  jury?: { user_id: number; email: string; display_name: string }[]; // staff only
 }
 
 export interface WantedPeriod {

@@ -570,15 +570,17 @@ function EligibilityCell({ ws, call, app, onSaved }: { ws: string; call: Call; a
 function Evaluators({ ws, call, onSaved }: { ws: string; call: Call; onSaved: () => void }) {
   const me = useSession();
   const admin = isStaff(me, ws, true);
+  // Administrators get the workspace's members as suggestions; anyone on the staff may type the
+  // e-mail address of a registered account, which the server turns into the account.
   const members = useLoad(() => (admin ? api.members(ws) : Promise.resolve(null)), [ws, admin]);
   const [choice, setChoice] = useState('');
   const action = useAction();
-  const current = call.evaluators ?? [];
+  const current = (call.evaluators ?? []) as number[];
   const label = (uid: number) => {
-    const m = members.data?.find((x) => x.user_id === uid);
-    return m ? `${m.display_name || m.email} <${m.email}>` : t('call_manage.account_n', { n: uid });
+    const m = call.jury?.find((x) => x.user_id === uid);
+    return m ? (m.display_name ? `${m.display_name} <${m.email}>` : m.email) : t('call_manage.account_n', { n: uid });
   };
-  const save = (list: number[]) => action.run(async () => {
+  const save = (list: Array<number | string>) => action.run(async () => {
     await api.updateCall(ws, call.id, call.version, { evaluators: list });
     setChoice('');
     onSaved();
@@ -587,16 +589,11 @@ function Evaluators({ ws, call, onSaved }: { ws: string; call: Call; onSaved: ()
   const add = (e: Event) => {
     e.preventDefault();
     const raw = choice.trim();
-    let uid = Number(raw);
-    if (members.data) {
-      const m = members.data.find((x) => x.email.toLowerCase() === raw.toLowerCase() || String(x.user_id) === raw);
-      if (m) uid = m.user_id;
-    }
-    if (!Number.isInteger(uid) || uid < 1) {
+    if (!raw.includes('@')) {
       action.run(() => Promise.reject(new ApiError(400, t('call_manage.unknown_evaluator', { value: raw }))));
       return;
     }
-    if (!current.includes(uid)) save([...current, uid]);
+    if (!call.jury?.some((m) => m.email.toLowerCase() === raw.toLowerCase())) save([...current, raw]);
   };
   return (
     <section aria-labelledby="jury-heading">
@@ -611,9 +608,9 @@ function Evaluators({ ws, call, onSaved }: { ws: string; call: Call; onSaved: ()
         </ul>
       )}
       <form class="inline-form" onSubmit={add}>
-        <label for="jury-add">{members.data ? t('call_manage.evaluator_email') : t('call_manage.evaluator_id')}</label>
-        <input id="jury-add" list={members.data ? 'jury-members' : undefined} value={choice} onInput={(e) => setChoice((e.target as HTMLInputElement).value)}
-          inputMode={members.data ? 'email' : 'numeric'} aria-describedby="jury-hint" />
+        <label for="jury-add">{t('call_manage.evaluator_email')}</label>
+        <input id="jury-add" type="email" list={members.data ? 'jury-members' : undefined} value={choice} onInput={(e) => setChoice((e.target as HTMLInputElement).value)}
+          aria-describedby="jury-hint" />
         {members.data && (
           <datalist id="jury-members">
             {members.data.filter((m) => !current.includes(m.user_id)).map((m) => <option key={m.user_id} value={m.email}>{m.display_name}</option>)}
@@ -621,7 +618,7 @@ function Evaluators({ ws, call, onSaved }: { ws: string; call: Call; onSaved: ()
         )}
         <button type="submit" class="secondary">{t('call_manage.add_evaluator')}</button>
       </form>
-      <p id="jury-hint" class="hint">{members.data ? t('call_manage.evaluator_email_hint') : t('call_manage.evaluator_id_hint')}</p>
+      <p id="jury-hint" class="hint">{t('call_manage.evaluator_email_hint')}</p>
       <ActionMessages action={action} />
     </section>
   );
