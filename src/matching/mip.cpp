@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <map>
 #include <string>
 
@@ -138,6 +139,9 @@ void load(const Model& m, const Programme& p, OsiClpSolverInterface& lp) {
 
 } // namespace
 
+// From this many options on, the Lagrangian relaxation gives CBC its incumbent and a bound.
+constexpr std::size_t k_lagrange_options = 5000;
+
 MipOutcome solve_mip(const Model& m, double time_limit_seconds) {
     MipOutcome out;
     if (m.options.empty()) {
@@ -155,7 +159,6 @@ MipOutcome solve_mip(const Model& m, double time_limit_seconds) {
     model.setLogLevel(0);
     model.messageHandler()->setLogLevel(0);
     model.solver()->messageHandler()->setLogLevel(0);
-    model.setMaximumSeconds(time_limit_seconds);
     model.setNumberThreads(0); // deterministic: one thread
     // cuts that stay cheap on large calls (Gomory and probing cuts took longer than the time
     // limit at the root of the twelve-month benchmark, and CBC checks the limit between nodes)
@@ -173,36 +176,75 @@ MipOutcome solve_mip(const Model& m, double time_limit_seconds) {
     model.addHeuristic(&rounding);
     CbcHeuristicLocal local(model);
     model.addHeuristic(&local);
-    // the greedy allocation as the first incumbent when it meets the quotas: a time limit then
-    // never ends without an allocation, and the search starts from a good one
-    std::vector<int> greedy;
+    // The first incumbent: the greedy allocation, or on large calls the better allocation of
+    // the Lagrangian relaxation, which also bounds the optimum when CBC cannot. An incumbent
+    // must keep the quotas and the locks; a time limit then never ends without an allocation.
+    const auto started = std::chrono::steady_clock::now();
+    auto keeps_rules = [&](const std::vector<int>& chosen) {
+        if (chosen.empty()) return false;
+        std::map<Category, int> count;
+        std::vector<char> assigned(m.requests.size(), 0);
+        for (int i : chosen) {
+            ++count[m.requests[m.options[i].request]->category];
+            assigned[m.options[i].request] = 1;
+        }
+        for (const auto& [cat, quota] : m.problem->settings.quotas) {
+            if (count[cat] < quota) return false;
+        }
+        for (std::size_t r = 0; r < m.requests.size(); ++r) {
+            if (m.locked_space[r] >= 0 && !assigned[r]) return false;
+        }
+        return true;
+    };
+    auto units_of = [&](const std::vector<int>& chosen) {
+        double v = 0.0;
+        for (int i : chosen) v += static_cast<double>(m.options[i].units);
+        return v;
+    };
+    std::vector<int> incumbent;
     try {
-        greedy = solve_greedy(m);
+        incumbent = solve_greedy(m);
     } catch (const Error&) {
-        greedy.clear();
+        incumbent.clear();
     }
-    std::map<Category, int> count;
+    if (!keeps_rules(incumbent)) incumbent.clear();
+    double lagrange_bound = std::numeric_limits<double>::infinity();
+    if (m.options.size() >= k_lagrange_options) {
+        LagrangeOutcome lag = solve_lagrangian(m, time_limit_seconds * 0.4);
+        lagrange_bound = lag.bound_units;
+        if (keeps_rules(lag.chosen) && units_of(lag.chosen) > units_of(incumbent)) {
+            incumbent = lag.chosen;
+        }
+        if (!incumbent.empty() && lagrange_bound - units_of(incumbent) < 1.0) {
+            out.chosen = incumbent; // the relaxation proved it optimal
+            out.optimal = true;
+            out.bound_units = lagrange_bound;
+            return out;
+        }
+    }
+    const double remaining = std::max(
+        1.0, time_limit_seconds -
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    // wall-clock limits: on a busy machine the processor time lags behind the clock
+    model.setUseElapsedTime(true);
+    model.setMaximumSeconds(remaining);
     std::vector<double> start(m.options.size(), 0.0);
     double start_value = 0.0;
-    for (int i : greedy) {
+    for (int i : incumbent) {
         start[i] = 1.0;
         start_value += p.objective[i];
-        ++count[m.requests[m.options[i].request]->category];
     }
-    bool quotas_met = true;
-    for (const auto& [cat, quota] : m.problem->settings.quotas) {
-        quotas_met = quotas_met && count[cat] >= quota;
-    }
-    if (!greedy.empty() && quotas_met) {
+    if (!incumbent.empty()) {
         model.setBestSolution(start.data(), static_cast<int>(start.size()), start_value, true);
     }
     // CBC checks its limit between nodes only; the root relaxation of a large call can take
-    // longer than the whole limit, so Clp gets the limit too (the greedy incumbent stays).
+    // longer than the whole limit, so Clp gets the limit too (the incumbent stays).
     if (auto* clp = dynamic_cast<OsiClpSolverInterface*>(model.solver())) {
-        clp->getModelPtr()->setMaximumSeconds(time_limit_seconds);
+        clp->getModelPtr()->setMaximumWallSeconds(remaining);
     }
-    // A bound that holds whatever the solver reached: every request taking its best option.
-    auto trivial_bound = [&] {
+    // A bound that holds whatever the solver reached: every request taking its best option,
+    // or the Lagrangian bound when it is lower.
+    auto fallback_bound = [&] {
         std::vector<double> best(m.requests.size(), 0.0);
         for (std::size_t i = 0; i < m.options.size(); ++i) {
             double& b = best[m.options[i].request];
@@ -210,16 +252,14 @@ MipOutcome solve_mip(const Model& m, double time_limit_seconds) {
         }
         double sum = 0.0;
         for (double b : best) sum += b;
-        return sum;
+        return std::min(sum, lagrange_bound);
     };
-    const auto started = std::chrono::steady_clock::now();
     model.initialSolve();
     if (!model.solver()->isProvenOptimal() && !model.solver()->isProvenPrimalInfeasible() &&
-        !greedy.empty() && quotas_met) {
-        // The root relaxation did not finish within the limit: the greedy allocation is the
-        // answer, with the trivial bound.
-        out.chosen = greedy;
-        out.bound_units = trivial_bound();
+        !incumbent.empty()) {
+        // The root relaxation did not finish within the limit: the incumbent is the answer.
+        out.chosen = incumbent;
+        out.bound_units = fallback_bound();
         out.optimal = false;
         return out;
     }
@@ -246,7 +286,7 @@ MipOutcome solve_mip(const Model& m, double time_limit_seconds) {
         }
     }
     out.optimal = model.isProvenOptimal() && !limit_reached;
-    out.bound_units = limit_reached ? trivial_bound() : -model.getBestPossibleObjValue();
+    out.bound_units = limit_reached ? fallback_bound() : -model.getBestPossibleObjValue();
     return out;
 }
 

@@ -90,6 +90,14 @@ struct MipOutcome {
     double bound_units = 0.0; // best proven bound of the total units
 };
 MipOutcome solve_mip(const Model& model, double time_limit_seconds);
+// Lagrangian relaxation (lagrange.cpp): the best allocation its steps found (ignores locks and
+// quotas) and an upper bound of the optimum, both in units, within `seconds`.
+struct LagrangeOutcome {
+    std::vector<int> chosen;
+    double best_units = 0.0;
+    double bound_units = 0.0;
+};
+LagrangeOutcome solve_lagrangian(const Model& model, double seconds);
 void write_mip(const Model& model, const std::string& path);
 
 } // namespace impetus::matching::detail

@@ -5,6 +5,7 @@
 // every allocation with branch and bound on the integer units, checking capacity day by day.
 
 #include "core/error.hpp"
+#include "matching/model.hpp"
 #include "matching/solve.hpp"
 
 #include <algorithm>
@@ -292,3 +293,27 @@ TEST(MatchingDeterminism, SameAssignmentsTwiceAndShuffled) {
         EXPECT_EQ(pairs(allocate_greedy(p)), pairs(allocate_greedy(shuffled)));
     }
 }
+
+// The Lagrangian relaxation that large calls start from: its bound is never below the optimum,
+// its allocations keep every constraint and are never above it.
+TEST(MatchingLagrange, BoundsTheOptimumAndFindsValidAllocations) {
+    std::mt19937 rng(7);
+    int checked = 0;
+    for (int i = 0; i < 300; ++i) {
+        Problem p = random_problem(rng, i % 2 == 0);
+        p.settings.quotas.clear(); // the relaxation leaves quotas and locks to the programme
+        SCOPED_TRACE("instance " + std::to_string(i));
+        const std::int64_t expected = BruteForce(p).solve();
+        if (expected < 0) continue;
+        const detail::Model m = detail::build_model(p);
+        const detail::LagrangeOutcome lag = detail::solve_lagrangian(m, 0.5);
+        EXPECT_GE(lag.bound_units + 1e-6, static_cast<double>(expected));
+        EXPECT_LE(lag.best_units, static_cast<double>(expected) + 1e-6);
+        const Result res = detail::make_result(m, lag.chosen, SolverKind::mip, false);
+        expect_valid(p, res);
+        EXPECT_NEAR(static_cast<double>(res.objective_units), lag.best_units, 1e-6);
+        ++checked;
+    }
+    EXPECT_GT(checked, 200);
+}
+
