@@ -59,7 +59,9 @@ bool Principal::can_write() const {
 }
 
 AccountService::AccountService(Store& store, AuthSettings settings)
-    : m_store(store), m_settings(std::move(settings)) {}
+    : m_store(store),
+      m_settings(std::move(settings)),
+      m_address_failures(m_settings.max_attempts_per_address, m_settings.address_window) {}
 
 User AccountService::register_user(const std::string& email_in, const std::string& password,
                                    const std::string& display_name,
@@ -129,23 +131,9 @@ void AccountService::mail_link(const User& u, EmailTokenPurpose purpose,
                              "Impetus\n");
 }
 
-bool AccountService::address_blocked(const std::string& address) {
-    std::lock_guard lock(m_mutex);
-    auto& q = m_failures[address];
-    const auto now = std::chrono::steady_clock::now();
-    while (!q.empty() && now - q.front() > m_settings.address_window) q.pop_front();
-    return static_cast<int>(q.size()) >= m_settings.max_attempts_per_address;
-}
-
-void AccountService::count_address_failure(const std::string& address) {
-    std::lock_guard lock(m_mutex);
-    m_failures[address].push_back(std::chrono::steady_clock::now());
-    if (m_failures.size() > 100000) m_failures.clear(); // bounded memory under a flood
-}
-
 SignIn AccountService::sign_in(const std::string& email, const std::string& password,
                                const std::string& address, const std::string& link_base) {
-    if (address_blocked(address)) {
+    if (m_address_failures.full(address)) {
         throw Error(ErrorKind::rate_limited, "too many failed sign-ins from this address",
                     "wait a few minutes, then try again");
     }
@@ -161,7 +149,7 @@ SignIn AccountService::sign_in(const std::string& email, const std::string& pass
     const bool ok = u ? verify_password(password, stored)
                       : (hash_password(password, m_settings.password), false);
     if (!ok) {
-        count_address_failure(address);
+        m_address_failures.count(address);
         if (u) {
             const bool lock = u->failed_logins + 1 >= m_settings.max_failed_logins;
             std::optional<std::string> until;

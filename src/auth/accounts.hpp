@@ -7,6 +7,7 @@
 
 #include "auth/passwords.hpp"
 #include "core/accounts.hpp"
+#include "core/rate_limiter.hpp"
 #include "store/store.hpp"
 
 #include <chrono>
@@ -97,14 +98,11 @@ private:
     void mail_link(const User& u, EmailTokenPurpose purpose, const std::string& subject,
                    const std::string& intro, const std::string& path,
                    const std::string& link_base);
-    bool address_blocked(const std::string& address);
-    void count_address_failure(const std::string& address);
     Principal principal(const User& u);
 
     Store& m_store;
     AuthSettings m_settings;
-    std::mutex m_mutex;
-    std::map<std::string, std::deque<std::chrono::steady_clock::time_point>> m_failures;
+    RateLimiter m_address_failures; // failed sign-ins per client address
 };
 
 // "name@domain.tld" with nothing odd: one @, no spaces or angle brackets, a dot in the domain.

@@ -152,17 +152,6 @@ void mail_decision(Services& s, const Request& req, const Report& r) {
 
 } // namespace
 
-bool ReportLimiter::allow(const std::string& address) {
-    std::lock_guard lock(m_mutex);
-    auto& q = m_seen[address];
-    const auto now = std::chrono::steady_clock::now();
-    while (!q.empty() && now - q.front() > std::chrono::hours(1)) q.pop_front();
-    if (static_cast<int>(q.size()) >= per_hour) return false;
-    q.push_back(now);
-    if (m_seen.size() > 100000) m_seen.clear(); // bounded memory under a flood
-    return true;
-}
-
 void add_report_routes(Router& router, Services& s) {
     const std::string reports = "/api/v1/workspaces/{workspace}/reports";
 

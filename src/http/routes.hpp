@@ -4,6 +4,7 @@
 
 #include "core/calls.hpp"
 #include "core/model.hpp"
+#include "core/rate_limiter.hpp"
 #include "http/app.hpp"
 #include "http/jobs.hpp"
 #include "auth/secrets.hpp"
@@ -24,15 +25,13 @@ namespace impetus::http {
 class ReportLimiter {
 public:
     ReportLimiter(int per_hour, std::chrono::seconds form_min_age)
-        : per_hour(per_hour), form_min_age(form_min_age) {}
-    bool allow(const std::string& address); // counts the attempt
-    const int per_hour;
+        : form_min_age(form_min_age), m_per_address(per_hour, std::chrono::hours(1)) {}
+    bool allow(const std::string& address) { return m_per_address.allow(address); }
     const std::chrono::seconds form_min_age;
     const std::string form_key = auth::random_token();
 
 private:
-    std::mutex m_mutex;
-    std::map<std::string, std::deque<std::chrono::steady_clock::time_point>> m_seen;
+    RateLimiter m_per_address;
 };
 
 struct Services {
