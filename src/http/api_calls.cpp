@@ -442,6 +442,19 @@ void add_call_routes(Router& router, Services& s) {
             }
         }
         Call out = s.store.set_call_state(w.id, c.id, *to);
+        if (*to == CallState::evaluating) {
+            // The jury learns that the sheets are waiting.
+            for (Id id : out.evaluators) {
+                auto u = s.store.user(id);
+                if (!u || u->email.empty()) continue;
+                s.store.enqueue_mail(u->email, "Applications to evaluate: " + out.title,
+                                     "You are an evaluator of the call \"" + out.title +
+                                         "\". The eligible applications wait for your scores:\n" +
+                                         s.options.auth.public_url + "/w/" + w.slug + "/calls/" +
+                                         std::to_string(out.id) + "/evaluate\n");
+            }
+            s.outbox.wake();
+        }
         return json_response(200, call_json(s, ctx, out, false));
     });
 
@@ -561,6 +574,16 @@ void add_call_routes(Router& router, Services& s) {
         next.status = ApplicationStatus::submitted;
         next.submitted_at = now_utc();
         l.app = s.store.update_application(next);
+        // A receipt for the person who submitted, with the time the server took.
+        if (!ctx.principal->user.email.empty()) {
+            s.store.enqueue_mail(
+                ctx.principal->user.email, "Application received: " + l.app.fields.title,
+                "Your application \"" + l.app.fields.title + "\" to the call \"" + l.call.title +
+                    "\" was submitted at " + l.app.submitted_at + " (UTC).\n\nFollow it here:\n" +
+                    s.options.auth.public_url + "/w/" + l.w.slug + "/applications/" +
+                    std::to_string(l.app.id) + "\n");
+            s.outbox.wake();
+        }
         json j = application_json(l);
         auto o = s.store.organisation(l.w.id, l.app.organisation_id);
         j["warnings"] = eligibility_reasons(l.call, l.app, o ? o->type : OrganisationType::other);

@@ -438,13 +438,17 @@ TEST_F(CallsApi, TheMatchingAllocatesExplainsAndIsPublishedWithMails) {
     EXPECT_EQ(store_now["decision"]["outcome"], "not_allocated");
     EXPECT_EQ(store_now["decision"]["explanation"]["reason"], "ineligible");
 
-    // The mails wait in the outbox, one per application.
+    // The mails wait in the outbox: a receipt per submission, one per evaluator, and a
+    // decision per application.
     const auto mail = server.store().pending_mail(100);
-    EXPECT_EQ(std::count_if(mail.begin(), mail.end(),
-                            [](const OutgoingMail& m) {
-                                return m.subject.rfind("Decision on your application", 0) == 0;
-                            }),
-              3);
+    auto mails = [&](const std::string& subject) {
+        return std::count_if(mail.begin(), mail.end(), [&](const OutgoingMail& m) {
+            return m.subject.rfind(subject, 0) == 0;
+        });
+    };
+    EXPECT_EQ(mails("Application received"), 3);
+    EXPECT_EQ(mails("Applications to evaluate"), 2);
+    EXPECT_EQ(mails("Decision on your application"), 3);
 
     // Decided is final.
     EXPECT_TRUE(is_problem(as(olga, "POST", call_path() + "/publish", json::object()), 409));
