@@ -30,16 +30,6 @@ bool is_evaluator(const Call& c, const auth::Principal& p) {
 // Whether the request comes from the workspace's staff (or an instance administrator).
 bool is_staff(const Context& ctx, Id workspace_id) { return sees_internal(ctx, workspace_id); }
 
-Call require_call(Services& s, const Context& ctx, const Workspace& w) {
-    const Id id = path_id(ctx.param("call"), "call");
-    auto c = s.store.call(w.id, id);
-    // A draft is the officers' working copy: nobody else learns it exists.
-    if (!c || (c->state == CallState::draft && !is_staff(ctx, w.id))) {
-        throw Error(ErrorKind::not_found,
-                    "call " + std::to_string(id) + " not found in workspace " + w.slug);
-    }
-    return *c;
-}
 
 void require_state(const Call& c, std::initializer_list<CallState> states, const std::string& what) {
     if (std::find(states.begin(), states.end(), c.state) != states.end()) return;
@@ -234,16 +224,6 @@ std::optional<std::string> document_type(const std::string& bytes) {
     return std::nullopt;
 }
 
-std::string clean_name(std::string name, std::size_t max) {
-    auto slash = name.find_last_of("/\\");
-    if (slash != std::string::npos) name.erase(0, slash + 1);
-    std::string out;
-    for (unsigned char c : name) {
-        if (c >= 0x20 && c != 0x7f) out += static_cast<char>(c);
-    }
-    if (out.size() > max) out.resize(max);
-    return out;
-}
 
 // -- evaluation
 
@@ -303,6 +283,22 @@ json ranking_json(const Call& c, const std::vector<Application>& apps,
 }
 
 } // namespace
+
+Call require_call(Services& s, const Context& ctx, const Workspace& w) {
+    const Id id = path_id(ctx.param("call"), "call");
+    auto c = s.store.call(w.id, id);
+    // A draft is the officers' working copy: nobody else learns it exists.
+    if (!c || (c->state == CallState::draft && !is_staff(ctx, w.id))) {
+        throw Error(ErrorKind::not_found,
+                    "call " + std::to_string(id) + " not found in workspace " + w.slug);
+    }
+    return *c;
+}
+
+bool call_offers(const Call& c, Id space_id) {
+    return std::any_of(c.spaces.begin(), c.spaces.end(),
+                       [&](const CallSpace& cs) { return cs.space_id == space_id; });
+}
 
 json call_json(Services& s, const Context& ctx, const Call& c, bool with_spaces) {
     const bool staff = is_staff(ctx, c.workspace_id);
@@ -564,9 +560,7 @@ void add_call_routes(Router& router, Services& s) {
         FieldErrors errors;
         if (l.app.fields.description.empty()) errors.add("/description", "is required to submit");
         for (Id sp : l.app.fields.preferred_spaces) {
-            const bool offered = std::any_of(l.call.spaces.begin(), l.call.spaces.end(),
-                                             [&](const CallSpace& cs) { return cs.space_id == sp; });
-            if (!offered) errors.add("/preferred_spaces", "space " + std::to_string(sp) +
+            if (!call_offers(l.call, sp)) errors.add("/preferred_spaces", "space " + std::to_string(sp) +
                                                               " is not offered by this call");
         }
         errors.throw_if_any("the application is not complete");
@@ -612,7 +606,8 @@ void add_call_routes(Router& router, Services& s) {
         QueryParams params(ctx.request.query);
         FieldErrors errors;
         const std::string name = clean_name(params.get("name", errors).value_or(""), 300);
-        const std::string file = clean_name(params.get("file_name", errors).value_or(""), 200);
+        const std::string file =
+            clean_name(params.get("file_name", errors).value_or(""), 200, "document");
         reject_unused(params, errors);
         if (name.empty()) errors.add("name", "is required: which document this is");
         if (ctx.request.body.empty()) errors.add("body", "is empty");
@@ -628,7 +623,7 @@ void add_call_routes(Router& router, Services& s) {
         }
         Attachment meta;
         meta.name = name;
-        meta.file_name = file.empty() ? "document" : file;
+        meta.file_name = file;
         meta.content_type = *type;
         meta.sha256 = auth::sha256_hex(ctx.request.body);
         Attachment out = s.store.add_attachment(l.w.id, l.app.id, meta, ctx.request.body);

@@ -47,18 +47,6 @@ json job_json(const Request& req, const Workspace& w, const Job& job) {
     return j;
 }
 
-// A file name as the user gave it, safe to show and log: the last path part, printable, short.
-std::string clean_file_name(std::string name) {
-    auto slash = name.find_last_of("/\\");
-    if (slash != std::string::npos) name.erase(0, slash + 1);
-    std::string out;
-    for (unsigned char c : name) {
-        if (c >= 0x20 && c != 0x7f) out += static_cast<char>(c);
-    }
-    if (out.size() > 200) out.resize(200);
-    return out.empty() ? "upload.osm.pbf" : out;
-}
-
 fs::path upload_dir(const AppOptions& o) {
     if (!o.upload_dir.empty()) return o.upload_dir;
     return fs::temp_directory_path() / ("impetus-uploads-" + std::to_string(::getpid()));
@@ -210,7 +198,7 @@ void add_job_routes(Router& router, Services& s) {
         } else if (mime == "application/octet-stream" || mime == "application/x-protobuf" ||
                    mime == "application/vnd.openstreetmap.data+pbf") {
             const std::string name =
-                clean_file_name(params.get("file_name", errors).value_or("upload.osm.pbf"));
+                clean_name(params.get("file_name", errors).value_or(""), 200, "upload.osm.pbf");
             job.dry_run = read_flag(params, "dry_run", errors);
             reject_unused(params, errors);
             errors.throw_if_any("invalid discovery request");

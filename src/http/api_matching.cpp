@@ -23,15 +23,6 @@ using nlohmann::json;
 
 namespace {
 
-Call require_staff_call(Services& s, const Context& ctx, const Workspace& w) {
-    const Id id = path_id(ctx.param("call"), "call");
-    auto c = s.store.call(w.id, id);
-    if (!c) {
-        throw Error(ErrorKind::not_found,
-                    "call " + std::to_string(id) + " not found in workspace " + w.slug);
-    }
-    return *c;
-}
 
 matching::Day day(const std::string& iso) {
     auto d = day_number(iso);
@@ -105,9 +96,7 @@ matching::Problem build_problem(Services& s, const Call& c, const std::vector<Ap
                              *wp.duration_days, {day(wp.earliest_start), day(wp.latest_end)})
                        : matching::WantedPeriod::fixed({day(wp.start), day(wp.end)});
         for (Id sp : a.fields.preferred_spaces) {
-            const bool offered = std::any_of(c.spaces.begin(), c.spaces.end(),
-                                             [&](const CallSpace& cs) { return cs.space_id == sp; });
-            if (offered) r.preferences.push_back(sp);
+            if (call_offers(c, sp)) r.preferences.push_back(sp);
         }
         if (a.fields.preferred_location) {
             r.location = matching::Location{a.fields.preferred_location->lon,
@@ -251,7 +240,7 @@ void add_matching_routes(Router& router, Services& s) {
 
     router.add("POST", call + "/matching", "runMatching", Access::staff, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
-        Call c = require_staff_call(s, ctx, w);
+        Call c = require_call(s, ctx, w);
         if (c.state != CallState::evaluating) {
             throw Error(ErrorKind::conflict, "the matching runs while the call is in evaluation; "
                                              "this one is " + std::string(enum_name(c.state)));
@@ -275,7 +264,7 @@ void add_matching_routes(Router& router, Services& s) {
 
     router.add("GET", call + "/matching", "getMatching", Access::staff, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
-        Call c = require_staff_call(s, ctx, w);
+        Call c = require_call(s, ctx, w);
         json proposal = s.store.proposal(w.id, c.id);
         if (proposal.is_null()) {
             throw Error(ErrorKind::not_found, "no matching has been run for this call yet",
@@ -289,7 +278,7 @@ void add_matching_routes(Router& router, Services& s) {
 
     router.add("PUT", call + "/adjustments", "setAdjustments", Access::staff, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
-        Call c = require_staff_call(s, ctx, w);
+        Call c = require_call(s, ctx, w);
         if (c.state != CallState::evaluating) {
             throw Error(ErrorKind::conflict, "pairs are locked or excluded during evaluation");
         }
@@ -318,10 +307,7 @@ void add_matching_routes(Router& router, Services& s) {
                 if (adj.application_id && (!a || a->call_id != c.id)) {
                     errors.add(ptr + "/application_id", "is not an application to this call");
                 }
-                const bool offered =
-                    std::any_of(c.spaces.begin(), c.spaces.end(),
-                                [&](const CallSpace& cs) { return cs.space_id == adj.space_id; });
-                if (adj.space_id && !offered) {
+                if (adj.space_id && !call_offers(c, adj.space_id)) {
                     errors.add(ptr + "/space_id", "is not a space this call offers");
                 }
                 if (!seen.insert({adj.application_id, adj.space_id}).second) {
@@ -342,7 +328,7 @@ void add_matching_routes(Router& router, Services& s) {
 
     router.add("POST", call + "/publish", "publishDecisions", Access::staff, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
-        Call c = require_staff_call(s, ctx, w);
+        Call c = require_call(s, ctx, w);
         const json body = read_json_body(ctx.request);
         FieldErrors errors;
         DocReader r(body, "", errors);

@@ -83,6 +83,17 @@ std::size_t App::body_limit(std::string_view method, std::string_view path) cons
 // ---------------------------------------------------------------------------------------------
 // Helpers shared by the route groups
 
+std::string clean_name(std::string name, std::size_t max, const std::string& fallback) {
+    auto slash = name.find_last_of("/\\");
+    if (slash != std::string::npos) name.erase(0, slash + 1);
+    std::string out;
+    for (unsigned char c : name) {
+        if (c >= 0x20 && c != 0x7f) out += static_cast<char>(c);
+    }
+    if (out.size() > max) out.resize(max);
+    return out.empty() ? fallback : out;
+}
+
 void enforce_access(Services& s, const Route& route, Context& ctx) {
     if (route.access == Access::anyone) return;
     const auth::Principal* p = ctx.principal;

@@ -51,6 +51,13 @@ void add_admin_routes(Router& router, Services& s);
 void add_report_routes(Router& router, Services& s);
 void add_call_routes(Router& router, Services& s);
 void add_matching_routes(Router& router, Services& s);
+// A name a client gave (a file name, a document's name), safe to show and log: the last path
+// part, printable characters only, at most `max` bytes; `fallback` when nothing is left.
+std::string clean_name(std::string name, std::size_t max, const std::string& fallback = {});
+// Whether the call offers this space.
+bool call_offers(const Call& c, Id space_id);
+// The call of the path's {call}, 404 for another workspace's and, to all but staff, for drafts.
+Call require_call(Services& s, const Context& ctx, const Workspace& w);
 // A call as the API shows it to this caller (internal fields for staff), with whether it takes
 // applications now and, on request, its offered spaces.
 nlohmann::json call_json(Services& s, const Context& ctx, const Call& c, bool with_spaces);
