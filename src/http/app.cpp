@@ -1,6 +1,7 @@
 #include "http/app.hpp"
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "auth/secrets.hpp"
 #include "http/jobs.hpp"
 #include "http/outbox.hpp"
@@ -182,13 +183,7 @@ json read_json_body(const Request& req) {
         throw Error(ErrorKind::invalid_input, "the request body is empty",
                     "send a JSON object");
     }
-    try {
-        return json::parse(req.body);
-    } catch (const json::parse_error& e) {
-        throw Error(ErrorKind::invalid_input,
-                    "the body is not valid JSON (at byte " + std::to_string(e.byte) + ")",
-                    "check the JSON syntax");
-    }
+    return parse_json(req.body, "the body");
 }
 
 Workspace require_workspace(Store& store, const std::string& slug) {

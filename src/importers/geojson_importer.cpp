@@ -3,6 +3,7 @@
 // else is kept in source_attributes. Our own export re-imports as it was.
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "geo/crs.hpp"
 #include "geo/space_json.hpp"
 #include "importers/parsers.hpp"
@@ -221,17 +222,10 @@ const json* string_prop(const json& props, std::string_view key) {
 ParsedFile parse_geojson(const std::string& text, const ImportOptions& options) {
     json doc;
     try {
-        doc = json::parse(text);
-    } catch (const json::parse_error& e) {
-        std::size_t line = 1;
-        for (std::size_t i = 0; i < std::min<std::size_t>(e.byte, text.size()); ++i) {
-            if (text[i] == '\n') {
-                ++line;
-            }
-        }
-        throw Error(ErrorKind::invalid_input,
-                    "the file is not valid JSON (line " + std::to_string(line) + ")",
-                    k_geojson_hint);
+        doc = parse_json(text, "the file");
+    } catch (const Error& e) {
+        throw Error(e.kind(), e.what(), e.fields().empty() ? k_geojson_hint : e.hint(),
+                    e.fields());
     }
     if (!doc.is_object()) {
         throw Error(ErrorKind::invalid_input, "the file is JSON but not a GeoJSON object",

@@ -179,12 +179,43 @@ TEST(GeoJsonParse, NotJsonOrNotGeoJsonRejectsTheFile) {
     }
     try {
         parse_file("{\"type\": \"FeatureCollection\",\n \"features\": [\n{,}]}", named("x.json"));
+        FAIL() << "no exception for a syntax error";
     } catch (const Error& e) {
-        EXPECT_STREQ(e.what(), "the file is not valid JSON (line 3)");
+        EXPECT_EQ(std::string(e.what()).rfind("the file is not valid JSON (line 3, byte ", 0), 0u)
+            << e.what();
     }
     ImportOptions forced = named("x.txt");
     forced.format = ImportFormat::geojson;
     EXPECT_THROW(parse_file("SiteReference,GeoX,GeoY\n", forced), Error);
+}
+
+// Nesting and numbers a double cannot hold are refused while the file is parsed, naming the
+// place: nothing later walks a document deeper than the limit.
+TEST(GeoJsonParse, DeepNestingAndHugeNumbersAreRefused) {
+    std::string deep = "{\"type\": \"FeatureCollection\", \"features\": [{\"type\": "
+                       "\"Feature\", \"properties\": {\"x\": ";
+    for (int i = 0; i < 20000; ++i) deep += "[";
+    for (int i = 0; i < 20000; ++i) deep += "]";
+    deep += "}, \"geometry\": null}]}";
+    try {
+        parse_file(deep, named("x.geojson"));
+        FAIL() << "no exception for 20000 levels";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::invalid_input);
+        EXPECT_NE(std::string(e.what()).find("deeper than 64 levels"), std::string::npos);
+        ASSERT_EQ(e.fields().size(), 1u);
+        EXPECT_EQ(e.fields()[0].field.rfind("/features/0/properties/x/0/0/", 0), 0u);
+    }
+    try {
+        parse_file("{\"type\": \"FeatureCollection\", \"features\": [{\"type\": \"Feature\", "
+                   "\"properties\": {\"area\": 1e400}, \"geometry\": null}]}",
+                   named("x.geojson"));
+        FAIL() << "no exception for 1e400";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::invalid_input);
+        ASSERT_EQ(e.fields().size(), 1u);
+        EXPECT_EQ(e.fields()[0].field, "/features/0/properties/area");
+    }
 }
 
 TEST(GeoJsonParse, SingleFeatureAndSharedSource) {
