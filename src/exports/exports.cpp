@@ -40,6 +40,55 @@ template <typename E> std::string opt_enum(const std::optional<E>& e) {
     return e ? std::string(enum_name(*e)) : std::string();
 }
 
+// What a spreadsheet takes for the start of a formula (OWASP, CSV injection: = + - @ tab CR;
+// ASVS 1.2.10 adds NUL; LF for the applications that trim it).
+bool starts_like_a_formula(std::string_view f) {
+    static constexpr std::string_view triggers("=+-@\t\r\n\0", 8);
+    return !f.empty() && triggers.find(f.front()) != std::string_view::npos;
+}
+
+// -?digits[.digits][(e|E)[+-]digits], as std::to_chars and std::to_string write numbers.
+bool plain_number(std::string_view f) {
+    std::size_t i = 0;
+    auto digits = [&] {
+        const std::size_t from = i;
+        while (i < f.size() && f[i] >= '0' && f[i] <= '9') ++i;
+        return i > from;
+    };
+    if (i < f.size() && f[i] == '-') ++i;
+    if (!digits()) return false;
+    if (i < f.size() && f[i] == '.') {
+        ++i;
+        if (!digits()) return false;
+    }
+    if (i < f.size() && (f[i] == 'e' || f[i] == 'E')) {
+        ++i;
+        if (i < f.size() && (f[i] == '+' || f[i] == '-')) ++i;
+        if (!digits()) return false;
+    }
+    return i == f.size();
+}
+
+void append_csv_cell(std::string& out, const CsvCell& cell) {
+    const std::string_view f = cell.value;
+    if (cell.is_number && plain_number(f)) {
+        out.append(f);
+        return;
+    }
+    const bool formula = starts_like_a_formula(f);
+    if (!formula && f.find_first_of(",\"\r\n") == std::string_view::npos) {
+        out.append(f);
+        return;
+    }
+    out += '"';
+    if (formula) out += '\'';
+    for (char c : f) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+}
+
 } // namespace
 
 std::string to_wkt(const Geometry& g) {
@@ -65,17 +114,12 @@ std::string to_wkt(const Geometry& g) {
     return out;
 }
 
-void append_csv_field(std::string& out, std::string_view f) {
-    if (f.find_first_of(",\"\r\n") == std::string_view::npos) {
-        out.append(f);
-        return;
+void append_csv_row(std::string& out, std::span<const CsvCell> cells) {
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        if (i) out += ',';
+        append_csv_cell(out, cells[i]);
     }
-    out += '"';
-    for (char c : f) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    out += '"';
+    out += "\r\n";
 }
 
 const std::vector<std::string>& csv_columns() {
@@ -106,11 +150,7 @@ std::size_t write_geojson(Store& store, const SpaceQuery& q, const SlugOf& slug,
 std::size_t write_csv(Store& store, const SpaceQuery& q, const SlugOf& slug, std::string& out,
                       bool internal) {
     const auto& cols = csv_columns();
-    for (std::size_t i = 0; i < cols.size(); ++i) {
-        if (i) out += ',';
-        out += cols[i];
-    }
-    out += "\r\n";
+    append_csv_row(out, std::vector<CsvCell>(cols.begin(), cols.end()));
     std::size_t n = 0;
     store.for_each_space(q, [&](const Space& s) {
         const auto& f = s.fields;
@@ -118,20 +158,21 @@ std::size_t write_csv(Store& store, const SpaceQuery& q, const SlugOf& slug, std
         std::string lon, lat;
         geo::append_number(lon, rp.lon);
         geo::append_number(lat, rp.lat);
-        const std::string row[] = {
-            std::to_string(s.id),
+        const CsvCell row[] = {
+            CsvCell::number(std::to_string(s.id)),
             slug(s.workspace_id),
             f.name,
             std::string(enum_name(f.kind)),
             std::string(enum_name(s.status)),
-            lon,
-            lat,
-            opt_number(f.area_m2),
-            opt_number(f.floor_area_m2),
-            f.floors ? std::to_string(*f.floors) : "",
+            CsvCell::number(std::move(lon)),
+            CsvCell::number(std::move(lat)),
+            CsvCell::number(opt_number(f.area_m2)),
+            CsvCell::number(opt_number(f.floor_area_m2)),
+            CsvCell::number(f.floors ? std::to_string(*f.floors) : ""),
             f.address,
             std::string(enum_name(f.owner_type)),
-            f.owner_organisation_id ? std::to_string(*f.owner_organisation_id) : "",
+            CsvCell::number(
+                f.owner_organisation_id ? std::to_string(*f.owner_organisation_id) : ""),
             opt_enum(f.building_type),
             opt_enum(f.condition),
             opt_enum(f.vacancy),
@@ -147,17 +188,13 @@ std::size_t write_csv(Store& store, const SpaceQuery& q, const SlugOf& slug, std
             internal ? f.notes : std::string(),
             f.source,
             f.source_id,
-            f.parent_id ? std::to_string(*f.parent_id) : "",
+            CsvCell::number(f.parent_id ? std::to_string(*f.parent_id) : ""),
             s.created_at,
             s.updated_at,
             to_wkt(f.geometry),
         };
         static_assert(std::size(row) == 32);
-        for (std::size_t i = 0; i < std::size(row); ++i) {
-            if (i) out += ',';
-            append_csv_field(out, row[i]);
-        }
-        out += "\r\n";
+        append_csv_row(out, row);
         ++n;
     });
     return n;

@@ -119,23 +119,31 @@ Response audit_page(Services& s, const Request& req, const AuditQuery& q) {
 Response audit_csv(Services& s, const AuditQuery& q, const std::string& file_name) {
     const auto entries = s.store.audit_log(q, nullptr);
     const auto slugs = workspace_slugs(s.store);
-    std::string out = "id,at,actor,user_id,address,workspace,entity,entity_id,action,before,after\r\n";
+    using exports::CsvCell;
+    static const CsvCell header[] = {"id",     "at",        "actor",  "user_id",
+                                     "address", "workspace", "entity", "entity_id",
+                                     "action", "before",    "after"};
+    std::string out;
+    exports::append_csv_row(out, header);
     for (const auto& e : entries) {
         std::string workspace;
         if (e.workspace_id) {
             auto it = slugs.find(*e.workspace_id);
             workspace = it != slugs.end() ? it->second : std::to_string(*e.workspace_id);
         }
-        const std::vector<std::string> row{
-            std::to_string(e.id), e.at, e.actor,
-            e.user_id ? std::to_string(*e.user_id) : "", e.address, workspace, e.entity,
-            std::to_string(e.entity_id), e.action, e.before.is_null() ? "" : e.before.dump(),
-            e.after.is_null() ? "" : e.after.dump()};
-        for (std::size_t i = 0; i < row.size(); ++i) {
-            if (i > 0) out += ',';
-            exports::append_csv_field(out, row[i]);
-        }
-        out += "\r\n";
+        const CsvCell row[] = {CsvCell::number(std::to_string(e.id)),
+                               e.at,
+                               e.actor,
+                               CsvCell::number(e.user_id ? std::to_string(*e.user_id) : ""),
+                               e.address,
+                               workspace,
+                               e.entity,
+                               CsvCell::number(std::to_string(e.entity_id)),
+                               e.action,
+                               e.before.is_null() ? "" : e.before.dump(),
+                               e.after.is_null() ? "" : e.after.dump()};
+        static_assert(std::size(row) == std::size(header));
+        exports::append_csv_row(out, row);
     }
     Response r = Response::text(200, std::move(out), "text/csv; charset=utf-8");
     r.headers["Content-Disposition"] = "attachment; filename=\"" + file_name + "\"";
