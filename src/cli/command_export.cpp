@@ -58,6 +58,7 @@ int ExportCommand::run() {
         }
     }
     if (!m_text.empty()) q.text = m_text;
+    q.search_internal = true; // the file holds the notes too
     errors.throw_if_any("invalid export filters");
 
     auto slug = [&](Id) { return ws.slug; };

@@ -8,6 +8,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <unistd.h>
@@ -48,6 +49,24 @@ void remove_stale_uploads(const fs::path& dir) {
     }
 }
 
+// A public URL is an http or https address without query or fragment, so that a path appended
+// to it is a link.
+void check_public_url(const std::string& url) {
+    if (url.empty()) return;
+    const auto scheme_end = url.find("://");
+    const std::string scheme = scheme_end == std::string::npos ? "" : url.substr(0, scheme_end);
+    const bool host = scheme_end != std::string::npos && url.size() > scheme_end + 3 &&
+                      url[scheme_end + 3] != '/';
+    const bool plain = std::none_of(url.begin(), url.end(), [](unsigned char c) {
+        return c <= 0x20 || c == 0x7f || c == '?' || c == '#' || c == '"' || c == '<' ||
+               c == '>' || c == '\\';
+    });
+    if ((scheme != "http" && scheme != "https") || !host || !plain) {
+        throw Error(ErrorKind::invalid_input, "--public-url '" + url + "' is not an http(s) address",
+                    "give the address people reach the server at, e.g. https://impetus.example.org");
+    }
+}
+
 } // namespace
 
 void ServeCommand::setup(CLI::App& parent) {
@@ -58,6 +77,15 @@ void ServeCommand::setup(CLI::App& parent) {
     m_app->add_option("--web-root", m_web_root,
                       "Folder of the built web interface (default: web/dist when present)");
     m_app->add_option("--threads", m_threads, "Worker threads (default: 2 per core, at least 4)");
+    m_app->add_option("--max-connections", m_max_connections,
+                      "Open connections at once (default: 1024, fewer when the limit of open "
+                      "files is lower)")
+        ->check(CLI::Range(1, 1000000));
+    m_app->add_option("--max-connections-per-address", m_max_connections_per_address,
+                      "Open connections from one client address (raise it behind a reverse "
+                      "proxy)")
+        ->default_val(128)
+        ->check(CLI::Range(1, 1000000));
     m_app->add_option("--log-level", m_log_level, "trace, debug, info, warn or error")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
         ->default_val("info");
@@ -73,9 +101,11 @@ void ServeCommand::setup(CLI::App& parent) {
         ->default_val(512)
         ->check(CLI::Range(1, 16384));
     m_app->add_option("--public-url", m_public_url,
-                      "The address people use to reach this server, for links in e-mails "
-                      "(https:// also marks the session cookie Secure; default: the listen "
-                      "address)");
+                      "The address people use to reach this server, http(s)://HOST[:PORT][/PATH], "
+                      "for the links in e-mails (https:// also marks the session cookie Secure). "
+                      "Required for account e-mails: without it sign-up and password reset are "
+                      "refused, and call e-mails carry no links")
+        ->envname("IMPETUS_PUBLIC_URL");
     m_app->add_option("--smtp-url", m_smtp_url,
                       "SMTP server for account e-mails, smtp://HOST:PORT or smtps://HOST:PORT "
                       "(default: none; e-mails wait in the outbox)")
@@ -111,13 +141,21 @@ int ServeCommand::run() {
     remove_stale_uploads(app_options.upload_dir);
     app_options.smtp.url = m_smtp_url;
     app_options.smtp.from = m_mail_from;
-    // Empty: links in e-mails use the address each request came to.
+    // Never the address a request names in its Host header: anyone can send any.
+    check_public_url(m_public_url);
     app_options.auth.public_url = m_public_url;
+    if (m_public_url.empty()) {
+        spdlog::warn("no --public-url: account e-mails (sign-up, password reset) are refused and "
+                     "call e-mails carry no links; start with --public-url "
+                     "https://impetus.example.org (or set IMPETUS_PUBLIC_URL)");
+    }
     http::App app(*store, app_options);
     http::ServerOptions so;
     so.host = host;
     so.port = port;
     so.threads = m_threads;
+    so.max_connections = m_max_connections;
+    so.max_connections_per_address = m_max_connections_per_address;
     http::Server server(app, so);
     server.start();
     const std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;

@@ -20,6 +20,8 @@ private:
     std::string m_listen = "127.0.0.1:8080";
     std::string m_web_root;
     unsigned m_threads = 0;
+    std::size_t m_max_connections = 0;
+    std::size_t m_max_connections_per_address = 128;
     std::string m_log_level = "info";
     std::string m_extracts_dir;
     std::string m_upload_dir;

@@ -45,7 +45,11 @@ struct SpaceQuery {
     std::set<OwnerType> owner_types;
     std::optional<double> min_area_m2;
     std::optional<double> max_area_m2;
-    std::optional<std::string> text;             // words matched in name, address and notes
+    // Words matched in the public text (name, address), and in the internal notes too when
+    // `search_internal` is set: only for viewers who may read the notes (staff), or a text
+    // search would tell anyone whether a note holds a word.
+    std::optional<std::string> text;
+    bool search_internal = false;
     std::optional<BBox> bbox;                    // exact intersection with the geometry
     std::optional<NearFilter> near;              // exact distance to the geometry
     std::optional<DateRange> available_during;   // the space's availability covers the range

@@ -16,6 +16,7 @@
 #include "http/routes.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace impetus::http {
 
@@ -23,8 +24,11 @@ using nlohmann::json;
 
 namespace {
 
+// A juror whose address is confirmed (a jury named before addresses had to be may hold an
+// account registered with someone else's address: it reads nothing).
 bool is_evaluator(const Call& c, const auth::Principal& p) {
-    return std::find(c.evaluators.begin(), c.evaluators.end(), p.user.id) != c.evaluators.end();
+    return !p.user.email_verified_at.empty() &&
+           std::find(c.evaluators.begin(), c.evaluators.end(), p.user.id) != c.evaluators.end();
 }
 
 // Whether the request comes from the workspace's staff (or an instance administrator).
@@ -58,25 +62,45 @@ json offered_spaces(Services& s, const Call& c) {
 }
 
 
-// The jury may be named by e-mail address: each address becomes its account's id.
-void resolve_evaluators(Services& s, nlohmann::json& doc) {
-    if (!doc.is_object() || !doc.contains("evaluators") || !doc["evaluators"].is_array()) return;
+// The jury is named by the e-mail addresses of verified accounts: each address becomes its
+// account's id. Returns the ids so named.
+std::set<Id> resolve_evaluators(Services& s, nlohmann::json& doc) {
+    std::set<Id> named;
+    if (!doc.is_object() || !doc.contains("evaluators") || !doc["evaluators"].is_array()) {
+        return named;
+    }
     FieldErrors errors;
     auto& list = doc["evaluators"];
     for (std::size_t i = 0; i < list.size(); ++i) {
         if (!list[i].is_string()) continue;
-        auto u = s.store.user_by_email(list[i].get<std::string>());
-        if (!u || !u->erased_at.empty()) {
-            errors.add("/evaluators/" + std::to_string(i), "no account with this e-mail address");
+        auto u = s.accounts.verified_account(list[i].get<std::string>());
+        if (!u) {
+            errors.add("/evaluators/" + std::to_string(i), auth::k_no_verified_account);
         } else {
             list[i] = u->id;
+            named.insert(u->id);
         }
     }
     errors.throw_if_any("invalid call");
+    return named;
 }
 
-// Checks what the call refers to: its spaces and evaluators must belong to the workspace.
-void check_references(Services& s, const Workspace& w, const Call& c) {
+// Whether an evaluator given by account number is one the officers know already: a verified
+// account named by address in this request, on the call's jury already (`known`), or with a
+// role in the workspace. A number is no way to reach, and read the address of, any other
+// account: unknown numbers and other workspaces' accounts get the same answer.
+bool known_evaluator(Services& s, const Workspace& w, const std::set<Id>& known, Id id) {
+    auto u = s.accounts.verified_account(id);
+    if (!u) return false;
+    if (known.contains(id)) return true;
+    const auto memberships = s.store.memberships(id);
+    return std::any_of(memberships.begin(), memberships.end(),
+                       [&](const Membership& m) { return m.workspace_id == w.id; });
+}
+
+// Checks what the call refers to: its spaces must belong to the workspace, its evaluators be
+// known to it (see known_evaluator).
+void check_references(Services& s, const Workspace& w, const Call& c, const std::set<Id>& known) {
     FieldErrors errors;
     for (std::size_t i = 0; i < c.spaces.size(); ++i) {
         if (!s.store.space(w.id, c.spaces[i].space_id)) {
@@ -85,9 +109,10 @@ void check_references(Services& s, const Workspace& w, const Call& c) {
         }
     }
     for (std::size_t i = 0; i < c.evaluators.size(); ++i) {
-        auto u = s.store.user(c.evaluators[i]);
-        if (!u || !u->erased_at.empty()) {
-            errors.add("/evaluators/" + std::to_string(i), "no such account");
+        if (!known_evaluator(s, w, known, c.evaluators[i])) {
+            errors.add("/evaluators/" + std::to_string(i),
+                       "is no verified account of this workspace: name evaluators by e-mail "
+                       "address");
         }
     }
     errors.throw_if_any("invalid call");
@@ -345,9 +370,9 @@ void add_call_routes(Router& router, Services& s) {
     router.add("POST", calls, "createCall", Access::staff, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
         json body = read_json_body(ctx.request);
-        resolve_evaluators(s, body);
+        const std::set<Id> named = resolve_evaluators(s, body);
         Call c = read_call(body);
-        check_references(s, w, c);
+        check_references(s, w, c, named);
         Call out = s.store.create_call(w.id, c);
         Response r = json_response(201, call_json(s, ctx, out, false));
         r.headers["Location"] = ctx.request.base_url + "/api/v1/workspaces/" + w.slug +
@@ -368,9 +393,10 @@ void add_call_routes(Router& router, Services& s) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
         Call cur = require_call(s, ctx, w);
         json patch = read_json_body(ctx.request);
-        resolve_evaluators(s, patch);
+        std::set<Id> known = resolve_evaluators(s, patch);
+        known.insert(cur.evaluators.begin(), cur.evaluators.end());
         Call next = read_call(merge_patch(writable_json(cur), patch));
-        check_references(s, w, next);
+        check_references(s, w, next, known);
         switch (cur.state) {
         case CallState::draft: break;
         case CallState::open: check_open_call_change(cur, next); break;
@@ -439,15 +465,17 @@ void add_call_routes(Router& router, Services& s) {
         }
         Call out = s.store.set_call_state(w.id, c.id, *to);
         if (*to == CallState::evaluating) {
-            // The jury learns that the sheets are waiting.
+            // The jury learns that the sheets are waiting (where, when the server knows its
+            // public address).
+            const std::string link = s.accounts.public_link(
+                "/w/" + w.slug + "/calls/" + std::to_string(out.id) + "/evaluate");
             for (Id id : out.evaluators) {
                 auto u = s.store.user(id);
                 if (!u || u->email.empty()) continue;
                 s.store.enqueue_mail(u->email, "Applications to evaluate: " + out.title,
                                      "You are an evaluator of the call \"" + out.title +
-                                         "\". The eligible applications wait for your scores:\n" +
-                                         s.options.auth.public_url + "/w/" + w.slug + "/calls/" +
-                                         std::to_string(out.id) + "/evaluate\n");
+                                         "\". The eligible applications wait for your scores" +
+                                         (link.empty() ? ".\n" : ":\n" + link + "\n"));
             }
             s.outbox.wake();
         }
@@ -570,12 +598,13 @@ void add_call_routes(Router& router, Services& s) {
         l.app = s.store.update_application(next);
         // A receipt for the person who submitted, with the time the server took.
         if (!ctx.principal->user.email.empty()) {
+            const std::string link = s.accounts.public_link(
+                "/w/" + l.w.slug + "/applications/" + std::to_string(l.app.id));
             s.store.enqueue_mail(
                 ctx.principal->user.email, "Application received: " + l.app.fields.title,
                 "Your application \"" + l.app.fields.title + "\" to the call \"" + l.call.title +
-                    "\" was submitted at " + l.app.submitted_at + " (UTC).\n\nFollow it here:\n" +
-                    s.options.auth.public_url + "/w/" + l.w.slug + "/applications/" +
-                    std::to_string(l.app.id) + "\n");
+                    "\" was submitted at " + l.app.submitted_at + " (UTC).\n" +
+                    (link.empty() ? "" : "\nFollow it here:\n" + link + "\n"));
             s.outbox.wake();
         }
         json j = application_json(l);
@@ -628,7 +657,7 @@ void add_call_routes(Router& router, Services& s) {
         meta.sha256 = auth::sha256_hex(ctx.request.body);
         Attachment out = s.store.add_attachment(l.w.id, l.app.id, meta, ctx.request.body);
         return json_response(201, to_json(out));
-    });
+    }, BodySpec{.limit = s.options.max_attachment_body});
 
     router.add("GET", apps + "/attachments/{attachment}", "getAttachment", Access::signed_in,
                [&s](Context& ctx) {

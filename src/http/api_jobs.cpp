@@ -17,6 +17,7 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <optional>
 #include <random>
 
 namespace impetus::http {
@@ -47,14 +48,10 @@ json job_json(const Request& req, const Workspace& w, const Job& job) {
     return j;
 }
 
-fs::path upload_dir(const AppOptions& o) {
-    if (!o.upload_dir.empty()) return o.upload_dir;
-    return fs::temp_directory_path() / ("impetus-uploads-" + std::to_string(::getpid()));
-}
-
-// Writes the body to a new file in the upload folder; the job deletes it when it ends.
-fs::path save_upload(const AppOptions& o, const std::string& body) {
-    const fs::path dir = upload_dir(o);
+// Keeps the uploaded extract in the upload folder under a name of its own; the job deletes it
+// when it ends. The server has streamed the body to a file there already: it is only renamed.
+fs::path save_upload(const AppOptions& o, const Request& req) {
+    const fs::path& dir = o.upload_dir;
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) {
@@ -64,8 +61,14 @@ fs::path save_upload(const AppOptions& o, const std::string& body) {
     std::random_device rd;
     const fs::path file = dir / ("upload-" + std::to_string(rd()) + "-" +
                                  std::to_string(counter++) + ".osm.pbf");
+    if (!req.body_file.empty()) {
+        fs::rename(req.body_file, file, ec);
+        if (!ec) return file;
+        throw Error(ErrorKind::io, "cannot keep the uploaded file: " + ec.message(),
+                    "the server's upload folder must be on one file system");
+    }
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out.write(body.data(), static_cast<std::streamsize>(body.size()));
+    out.write(req.body.data(), static_cast<std::streamsize>(req.body.size()));
     out.close();
     if (!out) {
         fs::remove(file, ec);
@@ -75,8 +78,32 @@ fs::path save_upload(const AppOptions& o, const std::string& body) {
     return file;
 }
 
-// A path inside the extracts folder, from a relative path the client names. Anything that
-// would leave the folder (absolute paths, "..", links pointing out) is refused.
+// The size of the request body, wherever the server put it.
+std::uintmax_t body_size(const Request& req) {
+    if (req.body_file.empty()) return req.body.size();
+    std::error_code ec;
+    const auto n = fs::file_size(req.body_file, ec);
+    return ec ? 0 : n;
+}
+
+// The real path of `entry` (every link followed) when it is a regular file inside `root`, itself
+// a real path; nothing when it is missing, a folder, a FIFO, a device or socket, a link loop, or
+// reached through a link that points out of the folder. A link inside the folder to a file
+// inside it is an extract like any other.
+std::optional<fs::path> extract_inside(const fs::path& root, const fs::path& entry) {
+    std::error_code ec;
+    const fs::path real = fs::canonical(entry, ec);
+    if (ec) return std::nullopt;
+    const auto [end, _] = std::mismatch(root.begin(), root.end(), real.begin(), real.end());
+    if (end != root.end()) return std::nullopt;
+    const fs::file_status st = fs::status(real, ec);
+    if (ec || !fs::is_regular_file(st)) return std::nullopt;
+    return real;
+}
+
+// The real path of the extract the client names by its path relative to the extracts folder.
+// Whatever is not an extract there (absent, outside, not a regular file) gets the same answer,
+// so that the answer tells nothing about the rest of the server's disk.
 fs::path server_extract(const AppOptions& o, const std::string& relative, FieldErrors& errors) {
     if (o.extracts_dir.empty()) {
         throw Error(ErrorKind::forbidden, "this server reads no extracts from its own disk",
@@ -96,20 +123,17 @@ fs::path server_extract(const AppOptions& o, const std::string& relative, FieldE
     if (ec) {
         throw Error(ErrorKind::io, "the server's extracts folder cannot be read: " + ec.message());
     }
-    const fs::path full = fs::weakly_canonical(root / rel, ec);
-    const auto [end, _] = std::mismatch(root.begin(), root.end(), full.begin(), full.end());
-    if (ec || end != root.end()) {
-        errors.add("/path", "is outside the server's extracts folder");
+    const auto real = extract_inside(root, root / rel);
+    if (!real) {
+        errors.add("/path", "not found in the server's extracts folder "
+                            "(GET /api/v1/extracts lists the extracts)");
         return {};
     }
-    if (!fs::is_regular_file(full, ec)) {
-        errors.add("/path", "no extract '" + relative + "' in the server's extracts folder "
-                            "(GET /api/v1/extracts lists them)");
-        return {};
-    }
-    return full;
+    return *real;
 }
 
+// The .pbf files of the extracts folder, up to three folders deep, each named by its path in the
+// folder (a link by its own name, never by its target).
 json list_extracts(const AppOptions& o) {
     json items = json::array();
     if (o.extracts_dir.empty()) return json{{"enabled", false}, {"items", items}};
@@ -125,15 +149,16 @@ json list_extracts(const AppOptions& o) {
             it.disable_recursion_pending();
             continue;
         }
-        const auto& p = it->path();
+        const fs::path& p = it->path();
         const std::string name = p.filename().string();
-        if (!it->is_regular_file(ec) || name.size() < 4 ||
-            name.compare(name.size() - 4, 4, ".pbf") != 0) {
-            continue;
-        }
-        const std::string rel = fs::relative(p, root, ec).generic_string();
-        const auto size = fs::file_size(p, ec);
-        const auto mtime = fs::last_write_time(p, ec);
+        if (name.size() < 4 || name.compare(name.size() - 4, 4, ".pbf") != 0) continue;
+        const auto real = extract_inside(root, p);
+        if (!real) continue;
+        std::error_code stat_ec;
+        const auto size = fs::file_size(*real, stat_ec);
+        const auto mtime = fs::last_write_time(*real, stat_ec);
+        if (stat_ec) continue;
+        const std::string rel = p.lexically_relative(root).generic_string();
         const auto sys = std::chrono::time_point_cast<std::chrono::system_clock::duration>(
             std::chrono::file_clock::to_sys(mtime));
         found.emplace_back(rel, json{{"path", rel},
@@ -168,6 +193,13 @@ void add_job_routes(Router& router, Services& s) {
         if (mime == "application/json") {
             reject_unused(params, errors);
             errors.throw_if_any("invalid discovery request");
+            if (body_size(req) > s.options.max_json_body) {
+                throw Error(ErrorKind::too_large,
+                            "a JSON request is at most " +
+                                std::to_string(s.options.max_json_body) + " bytes",
+                            R"(send {"path": "region.osm.pbf"}, or the extract itself as )"
+                            "application/octet-stream");
+            }
             json body = read_json_body(req);
             if (!body.is_object()) {
                 throw Error(ErrorKind::invalid_input, "the body must be a JSON object",
@@ -202,14 +234,15 @@ void add_job_routes(Router& router, Services& s) {
             job.dry_run = read_flag(params, "dry_run", errors);
             reject_unused(params, errors);
             errors.throw_if_any("invalid discovery request");
-            if (req.body.empty()) {
+            const auto size = body_size(req);
+            if (size == 0) {
                 throw Error(ErrorKind::invalid_input, "the uploaded file " + name + " is empty",
                             "send the extract's bytes as the request body");
             }
-            job.file = save_upload(s.options, req.body);
+            job.file = save_upload(s.options, req);
             job.remove_after = true;
             job.display_name = name;
-            job.params = {{"source", "upload"}, {"size", req.body.size()}};
+            job.params = {{"source", "upload"}, {"size", size}};
             try {
                 discovery::check_extract(job.file.string(), "the uploaded file " + name);
             } catch (...) {
@@ -229,7 +262,7 @@ void add_job_routes(Router& router, Services& s) {
         r.headers["Location"] = req.base_url + "/api/v1/workspaces/" + w.slug + "/jobs/" +
                                 std::to_string(started.id);
         return r;
-    });
+    }, BodySpec{.limit = s.options.max_upload_body, .to_file = true});
 
     const std::string jobs = "/api/v1/workspaces/{workspace}/jobs";
     router.add("GET", jobs, "listJobs", Access::staff, [&s](Context& ctx) {

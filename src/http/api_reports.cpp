@@ -221,8 +221,9 @@ void add_report_routes(Router& router, Services& s) {
         return json_response(200, public_report_json(s, ctx.request, r));
     });
 
-    router.add("POST", "/api/v1/reports/{token}/photos", "addReportPhoto", Access::anyone,
-               [&s](Context& ctx) {
+    // The report is checked before the photo's bytes are read: without a followed, pending
+    // report with room for a photo, nobody sends 12 MiB.
+    auto photo_report = [&s](const Context& ctx) {
         const Report r = require_followed(s, ctx.param("token"));
         if (r.status != ReportStatus::pending) {
             throw Error(ErrorKind::conflict, "the report has been decided",
@@ -232,18 +233,26 @@ void add_report_routes(Router& router, Services& s) {
             throw Error(ErrorKind::conflict,
                         "a report holds at most " + std::to_string(k_max_photos) + " photos");
         }
-        const media::Photo p = media::process_photo(ctx.request.body, media::PhotoLimits{});
-        ReportPhoto photo;
-        photo.width = p.width;
-        photo.height = p.height;
-        photo.jpeg = p.jpeg;
-        photo.thumbnail = p.thumbnail_jpeg;
-        photo = s.store.add_report_photo(r.id, photo);
-        return json_response(201, json{{"id", photo.id},
-                                       {"width", photo.width},
-                                       {"height", photo.height},
-                                       {"bytes", p.jpeg.size()}});
-    });
+        return r;
+    };
+    router.add(
+        "POST", "/api/v1/reports/{token}/photos", "addReportPhoto", Access::anyone,
+        [&s, photo_report](Context& ctx) {
+            const Report r = photo_report(ctx);
+            const media::Photo p = media::process_photo(ctx.request.body, media::PhotoLimits{});
+            ReportPhoto photo;
+            photo.width = p.width;
+            photo.height = p.height;
+            photo.jpeg = p.jpeg;
+            photo.thumbnail = p.thumbnail_jpeg;
+            photo = s.store.add_report_photo(r.id, photo);
+            return json_response(201, json{{"id", photo.id},
+                                           {"width", photo.width},
+                                           {"height", photo.height},
+                                           {"bytes", p.jpeg.size()}});
+        },
+        BodySpec{.limit = s.options.max_photo_body,
+                 .check = [photo_report](Context& ctx) { photo_report(ctx); }});
 
     router.add("GET", reports, "listReports", Access::staff, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));

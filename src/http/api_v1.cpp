@@ -92,6 +92,7 @@ Response list_spaces(Services& s, const Context& ctx, std::optional<Id> workspac
     const Request& req = ctx.request;
     const bool internal = sees_internal(ctx, workspace_id);
     SpaceQuery q = space_query(s, req, workspace_id, true);
+    q.search_internal = internal;
     SpacePage page = s.store.list_spaces(q);
     json items = json::array();
     for (std::size_t i = 0; i < page.items.size(); ++i) {
@@ -335,9 +336,9 @@ void add_api_v1_routes(Router& router, Services& s) {
     router.add("GET", spaces + ".geojson", "exportSpacesGeoJson", Access::anyone, cached(s, [&s](Context& ctx) {
                    Workspace w = require_workspace(s.store, ctx.param("workspace"));
                    SpaceQuery q = space_query(s, ctx.request, w.id, false);
+                   q.search_internal = sees_internal(ctx, w.id);
                    std::string out;
-                   exports::write_geojson(s.store, q, slug_lookup(s.store), out,
-                                          sees_internal(ctx, w.id));
+                   exports::write_geojson(s.store, q, slug_lookup(s.store), out, q.search_internal);
                    Response r = Response::json(200, std::move(out), "application/geo+json");
                    r.headers["Content-Disposition"] =
                        "attachment; filename=\"" + w.slug + "-spaces.geojson\"";
@@ -346,9 +347,9 @@ void add_api_v1_routes(Router& router, Services& s) {
     router.add("GET", spaces + ".csv", "exportSpacesCsv", Access::anyone, cached(s, [&s](Context& ctx) {
                    Workspace w = require_workspace(s.store, ctx.param("workspace"));
                    SpaceQuery q = space_query(s, ctx.request, w.id, false);
+                   q.search_internal = sees_internal(ctx, w.id);
                    std::string out;
-                   exports::write_csv(s.store, q, slug_lookup(s.store), out,
-                                      sees_internal(ctx, w.id));
+                   exports::write_csv(s.store, q, slug_lookup(s.store), out, q.search_internal);
                    Response r = Response::text(200, std::move(out), "text/csv; charset=utf-8");
                    r.headers["Content-Disposition"] =
                        "attachment; filename=\"" + w.slug + "-spaces.csv\"";
@@ -373,13 +374,14 @@ void add_api_v1_routes(Router& router, Services& s) {
         opt.file_name = params.get("file_name", errors).value_or("upload");
         reject_unused(params, errors);
         errors.throw_if_any("invalid import request");
-        if (ctx.request.body.empty()) {
+        const std::string file = body_text(ctx.request);
+        if (file.empty()) {
             throw Error(ErrorKind::invalid_input, "the request body is empty",
                         "send the file's bytes as the body");
         }
-        auto report = importers::run_import(s.store, w.id, ctx.request.body, opt);
+        auto report = importers::run_import(s.store, w.id, file, opt);
         return json_response(200, importers::to_json(report));
-    });
+    }, BodySpec{.limit = s.options.max_import_body, .to_file = true});
 }
 
 } // namespace impetus::http

@@ -9,6 +9,11 @@
 #include "http/problem.hpp"
 #include "http/routes.hpp"
 
+#include <unistd.h>
+
+#include <fstream>
+#include <iterator>
+
 namespace impetus::http {
 
 using nlohmann::json;
@@ -28,6 +33,10 @@ App::App(Store& store, AppOptions options)
                                                 m_options.report_form_min_age)),
       m_services(std::make_unique<Services>(
           Services{m_store, m_options, *m_cache, *m_jobs, *m_accounts, *m_outbox, *m_reports})) {
+    if (m_options.upload_dir.empty()) {
+        m_options.upload_dir = std::filesystem::temp_directory_path() /
+                               ("impetus-uploads-" + std::to_string(::getpid()));
+    }
     m_router.set_guard(
         [services = m_services.get()](const Route& r, Context& ctx) { enforce_access(*services, r, ctx); });
     add_api_v1_routes(m_router, *m_services);
@@ -44,24 +53,10 @@ App::App(Store& store, AppOptions options)
 
 App::~App() = default;
 
-Response App::handle(const Request& request) const {
-    // Who is asking (routes check it against their Access), and the audit log's actor for
-    // whatever the request changes.
-    std::optional<auth::Principal> principal;
-    Actor actor{std::nullopt, "anonymous", request.remote_address};
-    if (request.headers.contains("Cookie") || request.headers.contains("Authorization")) {
-        try {
-            principal = principal_of(*m_services, request);
-        } catch (const std::exception&) {
-            // an unreadable credential counts as none
-        }
-        if (principal) {
-            actor.user_id = principal->user.id;
-            actor.label = principal->user.email;
-        }
-    }
-    ActorScope scope(std::move(actor));
-    Response r = m_router.dispatch(request, principal ? &*principal : nullptr);
+namespace {
+
+// What every answer carries.
+Response finished(Response r) {
     if (!r.headers.contains("Cache-Control")) {
         r.headers["Cache-Control"] = "no-cache";
     }
@@ -69,16 +64,51 @@ Response App::handle(const Request& request) const {
     return r;
 }
 
-std::size_t App::body_limit(std::string_view method, std::string_view path) const {
-    path = path.substr(0, path.find('?')); // the server passes the request target, query and all
-    auto ends_with = [&](std::string_view tail) {
-        return path.size() >= tail.size() && path.substr(path.size() - tail.size()) == tail;
-    };
-    if (method == "POST" && ends_with("/imports")) return m_options.max_import_body;
-    if (method == "POST" && ends_with("/discoveries")) return m_options.max_upload_body;
-    if (method == "POST" && ends_with("/photos")) return m_options.max_photo_body;
-    if (method == "POST" && ends_with("/attachments")) return m_options.max_attachment_body;
-    return m_options.max_json_body;
+} // namespace
+
+Admission App::admit(const Request& head) const {
+    Admission a;
+    // Who is asking (routes check it against their Access, and it is the audit log's actor
+    // for whatever the request changes).
+    if (head.headers.contains("Cookie") || head.headers.contains("Authorization")) {
+        try {
+            a.m_principal = principal_of(*m_services, head);
+        } catch (const std::exception&) {
+            // an unreadable credential counts as none
+        }
+    }
+    const auth::Principal* who = a.m_principal ? &*a.m_principal : nullptr;
+    a.m_route = m_router.find(head, a.m_params);
+    if (!a.m_route) {
+        a.m_answer = finished(m_router.unmatched(head, who));
+        return a;
+    }
+    Context ctx{head, a.m_params, who};
+    if (auto refused = m_router.admit(*a.m_route, ctx)) {
+        a.m_answer = finished(std::move(*refused));
+        return a;
+    }
+    const BodySpec& body = a.m_route->body;
+    a.m_limit = body.limit ? body.limit : m_options.max_json_body;
+    a.m_to_file = body.to_file;
+    return a;
+}
+
+Response App::respond(Admission& a, const Request& request) const {
+    if (a.m_answer) return std::move(*a.m_answer);
+    Actor actor{std::nullopt, "anonymous", request.remote_address};
+    if (a.m_principal) {
+        actor.user_id = a.m_principal->user.id;
+        actor.label = a.m_principal->user.email;
+    }
+    ActorScope scope(std::move(actor));
+    Context ctx{request, a.m_params, a.m_principal ? &*a.m_principal : nullptr};
+    return finished(m_router.run(*a.m_route, ctx));
+}
+
+Response App::handle(const Request& request) const {
+    Admission a = admit(request);
+    return respond(a, request);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -167,6 +197,17 @@ Handler cached(Services& s, Handler h) {
     };
 }
 
+std::string body_text(const Request& req) {
+    if (req.body_file.empty()) return req.body;
+    std::ifstream in(req.body_file, std::ios::binary);
+    std::string out((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) {
+        throw Error(ErrorKind::io, "cannot read the uploaded body back",
+                    "the server's disk may be failing; try again later");
+    }
+    return out;
+}
+
 json read_json_body(const Request& req) {
     auto ct = req.header("Content-Type").value_or("");
     auto semi = ct.find(';');
@@ -179,11 +220,13 @@ json read_json_body(const Request& req) {
                                  : "'" + mime + "' is not accepted here",
                     "send a JSON body with Content-Type: application/json");
     }
-    if (req.body.empty()) {
+    const std::string text = req.body_file.empty() ? std::string() : body_text(req);
+    const std::string& body = req.body_file.empty() ? req.body : text;
+    if (body.empty()) {
         throw Error(ErrorKind::invalid_input, "the request body is empty",
                     "send a JSON object");
     }
-    return parse_json(req.body, "the body");
+    return parse_json(body, "the body");
 }
 
 Workspace require_workspace(Store& store, const std::string& slug) {

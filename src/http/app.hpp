@@ -17,6 +17,8 @@ namespace impetus::http {
 
 struct AppOptions {
     std::filesystem::path web_root;           // built user interface; empty: none
+    // Request bodies, each route's own (routes declare theirs; see docs/limits.md): read only
+    // once the route and the caller are known, imports and extracts streamed to a file.
     std::size_t max_json_body = 1 << 20;      // 1 MiB
     std::size_t max_import_body = 64u << 20;  // 64 MiB
     std::size_t max_upload_body = 512u << 20; // 512 MiB: an uploaded OSM extract
@@ -28,7 +30,8 @@ struct AppOptions {
     int reports_per_hour = 10;
     std::size_t cache_bytes = 64u << 20;      // rendered GET responses kept in memory
     // OSM extracts the discovery API may read by path (empty: uploads only), where uploads wait
-    // for their job (empty: a folder of this process under the system's temporary folder), and
+    // for their job and request bodies streamed to files (empty: a folder of this process under
+    // the system's temporary folder), and
     // the discovery score weights (empty: the built-in defaults).
     std::filesystem::path extracts_dir;
     std::filesystem::path upload_dir;
@@ -46,15 +49,43 @@ class OutboxSender;
 class ReportLimiter;
 struct Services;
 
+// A request whose head has been read: the route and the caller are known, and either the
+// answer is already given (refused: no such resource, not signed in, no right) or the body may
+// be read, within `body_limit`, into memory or a file. App::admit makes one, App::respond
+// answers it once the body is there.
+class Admission {
+public:
+    bool refused() const noexcept { return m_answer.has_value(); }
+    std::size_t body_limit() const noexcept { return m_limit; }
+    bool body_to_file() const noexcept { return m_to_file; }
+
+private:
+    friend class App;
+    std::optional<Response> m_answer;
+    const Route* m_route = nullptr;
+    PathParams m_params;
+    std::optional<auth::Principal> m_principal;
+    std::size_t m_limit = 0;
+    bool m_to_file = false;
+};
+
 class App {
 public:
     App(Store& store, AppOptions options);
     ~App();
 
+    // Both steps at once, for a request that carries its body already.
     Response handle(const Request& request) const;
+    // Step one, on the request's head (its body not yet read): routing, the caller, the
+    // route's access rule; no handler runs.
+    Admission admit(const Request& head) const;
+    // Step two: the answer, running the route's handler on `request` (the head given to
+    // admit, now with its body) unless the admission was refused.
+    Response respond(Admission& admission, const Request& request) const;
+
     const Router& router() const noexcept { return m_router; }
-    // The largest request body accepted for this request line.
-    std::size_t body_limit(std::string_view method, std::string_view path) const;
+    // Where bodies streamed to files and uploads waiting for their job are kept.
+    const std::filesystem::path& upload_dir() const noexcept { return m_options.upload_dir; }
 
 private:
     Store& m_store;

@@ -3,6 +3,7 @@
 // HTTP messages as the handlers see them: independent of the transport (Boost.Beast), so the
 // router and handlers can be tested without sockets.
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -26,6 +27,10 @@ struct Request {
     std::string query;         // raw query string without '?'
     Headers headers;
     std::string body;
+    // For routes that stream their body to disk (BodySpec::to_file), the file that holds it,
+    // and `body` stays empty. The server removes the file after the answer unless the handler
+    // has moved it elsewhere.
+    std::filesystem::path body_file;
     std::string remote_address;
 
     std::optional<std::string> header(std::string_view name) const;

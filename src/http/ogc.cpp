@@ -140,6 +140,8 @@ void add_ogc_routes(Router& router, Services& s) {
             }
             reject_unused(params, errors);
             errors.throw_if_any("invalid query");
+            const bool internal = sees_internal(ctx, std::nullopt);
+            q.search_internal = internal;
 
             SpacePage page = s.store.list_spaces(q);
             std::string out;
@@ -153,7 +155,7 @@ void add_ogc_routes(Router& router, Services& s) {
                     it = slugs.emplace(sp.workspace_id, w ? w->slug : "").first;
                 }
                 if (i) out += ',';
-                geo::append_space_feature(out, sp, it->second, sees_internal(ctx, std::nullopt));
+                geo::append_space_feature(out, sp, it->second, internal);
             }
             const std::string base = req.base_url + req.path + "?";
             json links = json::array();

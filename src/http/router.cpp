@@ -50,38 +50,51 @@ const std::string& Context::param(std::string_view name) const {
 }
 
 void Router::add(std::string method, std::string pattern, std::string operation_id,
-                 Access access, Handler handler) {
+                 Access access, Handler handler, BodySpec body) {
     Route r{std::move(method), std::move(pattern), std::move(operation_id), std::move(handler), {},
-            access};
+            access, std::move(body)};
     r.segments = split_path(r.pattern);
     m_routes.push_back(std::move(r));
 }
 
-Response Router::dispatch(const Request& request, const auth::Principal* principal) const {
+namespace {
+
+// Turns what a guard or handler threw into its problem response.
+template <typename F> Response answering(const Request& request, F&& f) {
+    try {
+        return f();
+    } catch (const Error& e) {
+        if (status_for(e.kind()) >= 500) {
+            spdlog::error("{} {}: {}", request.method, request.target, e.what());
+        }
+        return problem(e, request.path);
+    } catch (const std::exception& e) {
+        spdlog::error("{} {}: {}", request.method, request.target, e.what());
+        return problem(500, "", "the server could not complete the request", request.path);
+    }
+}
+
+} // namespace
+
+const Route* Router::find(const Request& request, PathParams& params) const {
+    const auto segs = split_path(request.path);
+    const std::string method = request.method == "HEAD" ? "GET" : request.method;
+    for (const auto& r : m_routes) {
+        if (r.method == method && match(r, segs, params)) return &r;
+    }
+    params.clear();
+    return nullptr;
+}
+
+Response Router::unmatched(const Request& request, const auth::Principal* principal) const {
     const auto segs = split_path(request.path);
     const std::string method = request.method == "HEAD" ? "GET" : request.method;
     PathParams params;
     std::string allow;
     for (const auto& r : m_routes) {
         if (!match(r, segs, params)) continue;
-        if (r.method != method) {
-            if (allow.find(r.method) == std::string::npos) {
-                allow += (allow.empty() ? "" : ", ") + r.method;
-            }
-            continue;
-        }
-        Context ctx{request, params, principal};
-        try {
-            if (m_guard) m_guard(r, ctx);
-            return r.handler(ctx);
-        } catch (const Error& e) {
-            if (status_for(e.kind()) >= 500) {
-                spdlog::error("{} {}: {}", request.method, request.target, e.what());
-            }
-            return problem(e, request.path);
-        } catch (const std::exception& e) {
-            spdlog::error("{} {}: {}", request.method, request.target, e.what());
-            return problem(500, "", "the server could not complete the request", request.path);
+        if (allow.find(r.method) == std::string::npos) {
+            allow += (allow.empty() ? "" : ", ") + r.method;
         }
     }
     if (!allow.empty()) {
@@ -98,13 +111,32 @@ Response Router::dispatch(const Request& request, const auth::Principal* princip
     }
     if (m_fallback) {
         Context ctx{request, {}, principal};
-        try {
-            return m_fallback(ctx);
-        } catch (const Error& e) {
-            return problem(e, request.path);
-        }
+        return answering(request, [&] { return m_fallback(ctx); });
     }
     return problem(404, "", "no resource at " + request.path, request.path);
+}
+
+std::optional<Response> Router::admit(const Route& route, Context& ctx) const {
+    try {
+        if (m_guard) m_guard(route, ctx);
+        if (route.body.check) route.body.check(ctx);
+        return std::nullopt;
+    } catch (...) {
+        return answering(ctx.request, [] () -> Response { throw; });
+    }
+}
+
+Response Router::run(const Route& route, Context& ctx) const {
+    return answering(ctx.request, [&] { return route.handler(ctx); });
+}
+
+Response Router::dispatch(const Request& request, const auth::Principal* principal) const {
+    PathParams params;
+    const Route* route = find(request, params);
+    if (!route) return unmatched(request, principal);
+    Context ctx{request, std::move(params), principal};
+    if (auto refused = admit(*route, ctx)) return std::move(*refused);
+    return run(*route, ctx);
 }
 
 } // namespace impetus::http

@@ -7,6 +7,7 @@
 #include "http/message.hpp"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,16 @@ struct Context {
 
 using Handler = std::function<Response(Context&)>;
 
+// What a route reads of a request body. The server knows the route and the caller before it
+// reads a byte of the body, and reads no more than this.
+struct BodySpec {
+    std::size_t limit = 0; // bytes; 0: the JSON limit (AppOptions::max_json_body)
+    bool to_file = false;  // streamed to a temporary file (Request::body_file), not memory
+    // Runs after the access guard and before the body is read (a report's photo: the report's
+    // token must exist); throws to refuse the request.
+    std::function<void(Context&)> check;
+};
+
 struct Route {
     std::string method;
     std::string pattern;       // "/api/v1/workspaces/{workspace}/spaces/{id}"
@@ -42,6 +53,7 @@ struct Route {
     Handler handler;
     std::vector<std::string> segments; // split pattern
     Access access = Access::anyone;
+    BodySpec body;
 };
 
 // Runs before a route's handler; throws to refuse the request.
@@ -50,7 +62,7 @@ using Guard = std::function<void(const Route&, Context&)>;
 class Router {
 public:
     void add(std::string method, std::string pattern, std::string operation_id, Access access,
-             Handler handler);
+             Handler handler, BodySpec body = {});
     void set_guard(Guard guard) { m_guard = std::move(guard); }
     // A handler for paths no route matches (static files); it may return 404 itself.
     void set_fallback(Handler handler) { m_fallback = std::move(handler); }
@@ -59,6 +71,15 @@ public:
     // Also answers 405 with Allow when the path exists under other methods, HEAD as GET, and
     // OPTIONS with Allow.
     Response dispatch(const Request& request, const auth::Principal* principal = nullptr) const;
+
+    // The same in two steps, for a server that reads the body only once the route and the
+    // caller are known: `find` picks the route (null when none: `unmatched` answers then,
+    // needing no body), `admit` runs the guard and the route's body check (a problem when
+    // refused), `run` the handler.
+    const Route* find(const Request& request, PathParams& params) const;
+    Response unmatched(const Request& request, const auth::Principal* principal) const;
+    std::optional<Response> admit(const Route& route, Context& ctx) const;
+    Response run(const Route& route, Context& ctx) const;
 
     const std::vector<Route>& routes() const noexcept { return m_routes; }
 

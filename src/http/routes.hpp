@@ -68,6 +68,8 @@ Handler static_files_handler(Services& s);
 // Serves a GET from the response cache while the data has not changed.
 Handler cached(Services& s, Handler h);
 
+// The request body as text, read from its file when the route streams bodies to disk.
+std::string body_text(const Request& req);
 // Reads a JSON request body: 415 unless the content type is JSON, 400 when it does not parse.
 nlohmann::json read_json_body(const Request& req);
 Workspace require_workspace(Store& store, const std::string& slug);

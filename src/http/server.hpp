@@ -19,6 +19,15 @@ struct ServerOptions {
     unsigned write_timeout_s = 60;
     unsigned idle_timeout_s = 60; // keep-alive
     std::size_t max_header_bytes = 16 * 1024;
+    // Open connections, in all and from one client address (behind a reverse proxy every
+    // client has the proxy's address: raise it there). Over either, a connection is answered
+    // 503 and closed at once. 0 in all: 1024, or fewer when the process's limit of open files
+    // leaves less than that beside 64 descriptors for the database, uploads and logs.
+    std::size_t max_connections = 0;
+    std::size_t max_connections_per_address = 128;
+    // Request bodies held in memory at once, over all connections (each within its route's
+    // own limit); a request that would pass it gets 503 before its body is read.
+    std::size_t max_body_memory = 256u << 20;
 };
 
 class Server {
@@ -28,7 +37,8 @@ public:
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
 
-    // Binds and listens; throws Error(io) when the address is taken or invalid.
+    // Binds and listens; throws Error(io) when the address is taken or invalid. Raises the
+    // process's soft limit of open files to its hard limit.
     void start();
     // Blocks until stop() is called (or SIGINT/SIGTERM when `handle_signals`).
     void run(bool handle_signals);

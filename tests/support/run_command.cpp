@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -107,14 +109,24 @@ bool program_exists(const std::string& name) {
     return run_command({"sh", "-c", "command -v " + name}).exit_code == 0;
 }
 
-ServeProcess::ServeProcess(const std::string& db, std::vector<std::string> extra) {
+ServeProcess::ServeProcess(const std::string& db, std::vector<std::string> extra,
+                           const ServeLaunch& launch) {
     int out_pipe[2];
     if (pipe(out_pipe)) throw std::runtime_error("pipe");
     std::vector<std::string> argv{IMPETUS_BINARY, "serve", "--db", db, "--listen",
                                   "127.0.0.1:0"};
     argv.insert(argv.end(), extra.begin(), extra.end());
+    if (launch.max_open_files > 0) {
+        // util-linux prlimit sets the soft and the hard limit, then runs the server.
+        const std::string n = std::to_string(launch.max_open_files);
+        argv.insert(argv.begin(), {"/usr/bin/prlimit", "--nofile=" + n + ":" + n, "--"});
+    }
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
+    if (!launch.log_file.empty()) {
+        posix_spawn_file_actions_addopen(&fa, 2, launch.log_file.c_str(),
+                                         O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    }
     posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
     posix_spawn_file_actions_addclose(&fa, out_pipe[0]);
     posix_spawn_file_actions_addclose(&fa, out_pipe[1]);

@@ -21,10 +21,18 @@ RunResult run_impetus(std::vector<std::string> args, const std::string& input = 
 
 bool program_exists(const std::string& name);
 
+// How a ServeProcess runs: with at most `max_open_files` descriptors (0: as the test runs), and
+// its standard error (the log) written to `log_file` (empty: the test's own).
+struct ServeLaunch {
+    unsigned max_open_files = 0;
+    std::string log_file;
+};
+
 // `impetus serve --listen 127.0.0.1:0` in the background; the port is read from its first line.
 class ServeProcess {
 public:
-    explicit ServeProcess(const std::string& db, std::vector<std::string> extra = {});
+    explicit ServeProcess(const std::string& db, std::vector<std::string> extra = {},
+                          const ServeLaunch& launch = {});
     ~ServeProcess();
     ServeProcess(const ServeProcess&) = delete;
     ServeProcess& operator=(const ServeProcess&) = delete;

@@ -297,8 +297,9 @@ int bind_values(Statement& st, int i, const std::vector<Value>& values) {
     return i;
 }
 
-// FTS5 query: each word a prefix term, all required. Quotes make every word a literal.
-std::string fts_query(const std::string& text) {
+// FTS5 query: each word a prefix term, all required, in the public columns only unless
+// `internal`. Quotes make every word a literal. Empty when the text has no word.
+std::string fts_query(const std::string& text, bool internal) {
     std::string out;
     std::string word;
     auto flush = [&] {
@@ -315,7 +316,8 @@ std::string fts_query(const std::string& text) {
         }
     }
     flush();
-    return out;
+    if (out.empty() || internal) return out;
+    return "{name address} : (" + out + ")";
 }
 
 std::string distance_expr() {
@@ -336,9 +338,11 @@ Where build_where(const SpaceQuery& q, std::optional<double> radius_override = s
     if (q.min_area_m2) w.add("s.area_m2 >= ?", *q.min_area_m2);
     if (q.max_area_m2) w.add("s.area_m2 <= ?", *q.max_area_m2);
     if (q.text) {
-        auto fts = fts_query(*q.text);
+        auto fts = fts_query(*q.text, q.search_internal);
         if (!fts.empty()) {
             w.add("s.id IN (SELECT rowid FROM space_fts WHERE space_fts MATCH ?)", fts);
+        } else {
+            w.add("0"); // text without a word (only punctuation) matches nothing
         }
     }
     if (q.bbox) {
