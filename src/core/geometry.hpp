@@ -1,9 +1,12 @@
 #pragma once
 
 // Geometry values in WGS84 longitude/latitude degrees (RFC 7946 axis order). Plain data: the
-// algorithms (validation, area, distance, GeoJSON) live in the geo module.
+// algorithms (validation, area, distance, GeoJSON) live in the geo module; only the counting
+// behind the size limits is here.
 
+#include <cstddef>
 #include <limits>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -33,6 +36,25 @@ struct MultiPolygon {
 };
 
 using Geometry = std::variant<Point, Polygon, MultiPolygon>;
+
+// How large one space's geometry may be: every list page and export that holds the space
+// carries it. A workspace sets its own within the ceilings (docs/limits.md).
+struct GeometryLimits {
+    std::size_t max_vertices = 20000; // positions over all rings
+    std::size_t max_rings = 500;      // exterior rings and holes over all polygons
+
+    static constexpr std::size_t vertices_ceiling = 200000;
+    static constexpr std::size_t rings_ceiling = 10000;
+    bool operator==(const GeometryLimits&) const = default;
+};
+
+struct GeometrySize {
+    std::size_t vertices = 0;
+    std::size_t rings = 0;
+};
+GeometrySize geometry_size(const Geometry& g) noexcept;
+// Why `g` is too large for `limits` ("has 25000 vertices; at most 20000 are taken"), or empty.
+std::string geometry_too_large(const Geometry& g, const GeometryLimits& limits);
 
 struct BBox {
     double min_lon = std::numeric_limits<double>::infinity();

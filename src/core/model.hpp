@@ -43,6 +43,7 @@ struct Workspace {
     std::vector<std::string> languages; // BCP 47 tags, first is the default
     MapView map_view;
     TileSettings tiles;
+    GeometryLimits geometry_limits;
     std::string created_at;
     std::string updated_at;
 };

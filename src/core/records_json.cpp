@@ -74,13 +74,17 @@ json writable_json(const Workspace& w) {
                  {{"lon", w.map_view.lon}, {"lat", w.map_view.lat}, {"zoom", w.map_view.zoom}}},
                 {"tiles", w.tiles.url.empty()
                               ? json(nullptr)
-                              : json{{"url", w.tiles.url}, {"attribution", w.tiles.attribution}}}};
+                              : json{{"url", w.tiles.url}, {"attribution", w.tiles.attribution}}},
+                {"geometry_limits",
+                 {{"max_vertices", w.geometry_limits.max_vertices},
+                  {"max_rings", w.geometry_limits.max_rings}}}};
 }
 
 Workspace read_workspace(const json& doc) {
     FieldErrors errors;
     DocReader r(doc, "", errors);
-    r.reject_unknown({"slug", "name", "country", "languages", "map_view", "tiles"},
+    r.reject_unknown({"slug", "name", "country", "languages", "map_view", "tiles",
+                      "geometry_limits"},
                      {"id", "created_at", "updated_at"});
     Workspace w;
     if (auto s = r.string("slug", true, 63)) {
@@ -124,6 +128,17 @@ Workspace read_workspace(const json& doc) {
         w.map_view.lon = m.number("lon", -180, 180, true).value_or(0.0);
         w.map_view.lat = m.number("lat", -90, 90, true).value_or(0.0);
         w.map_view.zoom = m.number("zoom", 0, 22).value_or(12.0);
+    }
+    if (const json* limits = r.get("geometry_limits")) {
+        DocReader gl(*limits, "/geometry_limits", errors);
+        gl.reject_unknown({"max_vertices", "max_rings"});
+        constexpr GeometryLimits defaults;
+        w.geometry_limits.max_vertices = static_cast<std::size_t>(
+            gl.integer("max_vertices", 4, GeometryLimits::vertices_ceiling)
+                .value_or(static_cast<std::int64_t>(defaults.max_vertices)));
+        w.geometry_limits.max_rings = static_cast<std::size_t>(
+            gl.integer("max_rings", 1, GeometryLimits::rings_ceiling)
+                .value_or(static_cast<std::int64_t>(defaults.max_rings)));
     }
     if (const json* tiles = r.get("tiles")) {
         DocReader tr(*tiles, "/tiles", errors);

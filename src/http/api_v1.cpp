@@ -277,6 +277,11 @@ void add_api_v1_routes(Router& router, Services& s) {
             if (e.kind() != ErrorKind::invalid_input) throw;
             for (const auto& fe : e.fields()) errors.add(fe.field, fe.message);
         }
+        if (errors.empty()) {
+            if (auto why = geometry_too_large(f.geometry, w.geometry_limits); !why.empty()) {
+                errors.add("/geometry", why);
+            }
+        }
         errors.throw_if_any("invalid space");
         Space sp = s.store.create_space(w.id, f, status, reason);
         return space_response(201, sp, ctx, w);
@@ -307,6 +312,11 @@ void add_api_v1_routes(Router& router, Services& s) {
         SpaceFields next =
             geo::read_space_fields(merge_patch(geo::space_writable_json(cur.fields),
                                                geo::flatten_feature(patch)));
+        if (auto why = geometry_too_large(next.geometry, w.geometry_limits); !why.empty()) {
+            throw Error(ErrorKind::invalid_input, "invalid space",
+                        "the workspace's geometry_limits say how large a geometry may be",
+                        {{"/geometry", why}});
+        }
         Space sp = s.store.update_space(w.id, cur.id, next, if_match_version(ctx.request));
         return space_response(200, sp, ctx, w);
     });

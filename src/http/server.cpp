@@ -261,12 +261,27 @@ bool is_malformed(const beast::error_code& ec) {
            ec != bhttp::error::need_more && ec != bhttp::error::body_limit;
 }
 
+// Whether a request line names a well-formed version other than HTTP/1.x ("HTTP/2.0",
+// "HTTP/7.5"): that is 505, a line without a version or with garbage in it is 400.
+bool other_http_version(std::string_view received) {
+    const auto eol = received.find("\r\n");
+    if (eol == std::string_view::npos) return false;
+    const std::string_view line = received.substr(0, eol);
+    const auto sp = line.rfind(' ');
+    if (sp == std::string_view::npos || line.find(' ') == sp) return false;
+    const std::string_view v = line.substr(sp + 1);
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    return v.size() == 8 && v.substr(0, 5) == "HTTP/" && digit(v[5]) && v[6] == '.' &&
+           digit(v[7]) && v[5] != '1';
+}
+
 // Answers a request that cannot be parsed, then the caller closes the connection.
-asio::awaitable<void> refuse(beast::tcp_stream& stream, const beast::error_code& why) {
+asio::awaitable<void> refuse(beast::tcp_stream& stream, const beast::error_code& why,
+                             std::string_view received) {
     Response r = why == bhttp::error::header_limit
                      ? problem(431, "Request Header Fields Too Large",
                                "the request header is too large")
-                 : why == bhttp::error::bad_version
+                 : why == bhttp::error::bad_version && other_http_version(received)
                      ? problem(505, "HTTP Version Not Supported",
                                "this server speaks HTTP/1.0 and HTTP/1.1")
                      : problem(400, "", "the request is not valid HTTP/1.1: " + why.message());
@@ -319,7 +334,12 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::string remo
         if (ec) {
             // A closed or silent connection gets nothing; bytes that break the HTTP grammar
             // get a 400 before the connection closes (RFC 9112 2.2).
-            if (is_malformed(ec)) co_await refuse(stream, ec);
+            if (is_malformed(ec)) {
+                const auto data = buffer.data();
+                co_await refuse(stream, ec,
+                                std::string_view(static_cast<const char*>(data.data()),
+                                                 data.size()));
+            }
             break;
         }
 
@@ -406,7 +426,7 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::string remo
                                    req.path);
                 keep_alive = false; // the rest of the body is still on the wire
             } else if (ec) {
-                if (is_malformed(ec)) co_await refuse(stream, ec); // a broken chunked body
+                if (is_malformed(ec)) co_await refuse(stream, ec, {}); // a broken chunked body
                 break;
             } else if (refusal) {
                 response = std::move(*refusal);

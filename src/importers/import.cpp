@@ -42,15 +42,21 @@ const std::string k_formats_hint =
     "import a GeoJSON FeatureCollection (RFC 7946), an England brownfield land register CSV "
     "(with a SiteReference column) or a French CNIG friches CSV (with a site_numero column)";
 
-// Rejects records whose references point outside the workspace, before anything is written: the
-// store would otherwise refuse the whole batch for one bad row.
-void check_references(Store& store, Id workspace_id, ParsedFile& parsed) {
+// Rejects records whose references point outside the workspace, and geometries larger than the
+// workspace takes, before anything is written: the store would otherwise refuse the whole batch
+// for one bad row.
+void check_records(Store& store, Id workspace_id, ParsedFile& parsed) {
     std::map<Id, bool> organisations;
     std::map<Id, bool> spaces;
     std::vector<ImportRecord> kept;
+    const auto workspace = store.workspace_by_id(workspace_id);
+    const GeometryLimits limits = workspace ? workspace->geometry_limits : GeometryLimits{};
     kept.reserve(parsed.records.size());
     for (auto& r : parsed.records) {
         std::string problem;
+        if (auto why = geometry_too_large(r.fields.geometry, limits); !why.empty()) {
+            problem = "the geometry " + why;
+        }
         if (auto id = r.fields.owner_organisation_id) {
             auto [it, fresh] = organisations.try_emplace(*id, false);
             if (fresh) {
@@ -178,7 +184,7 @@ ParsedFile parse_file(std::string_view content, const ImportOptions& options) {
 ImportReport run_import(Store& store, Id workspace_id, std::string_view content,
                         const ImportOptions& options) {
     ParsedFile parsed = parse_file(content, options);
-    check_references(store, workspace_id, parsed);
+    check_records(store, workspace_id, parsed);
 
     ImportReport report;
     report.format = parsed.format;

@@ -8,6 +8,7 @@
 
 #include "support/temp_dir.hpp"
 
+#include <cmath>
 #include <filesystem>
 #include <memory>
 #include <thread>
@@ -216,6 +217,70 @@ TEST_F(LimitedServer, BodiesInMemoryShareOneBudget) {
     auto r = people.post("/api/v1/auth/login", {{"email", "a@example.org"}, {"password", "x"}});
     EXPECT_EQ(r.status, 401) << r.body;
     expect_unharmed();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Geometry size
+
+// A valid polygon of `n` distinct vertices on a small circle around (lon, lat).
+json circle_polygon(double lon, double lat, int n) {
+    json ring = json::array();
+    for (int i = 0; i < n; ++i) {
+        const double a = 2 * 3.14159265358979 * i / n;
+        ring.push_back({lon + 0.001 * std::cos(a), lat + 0.001 * std::sin(a)});
+    }
+    ring.push_back(ring[0]);
+    return json{{"type", "Polygon"}, {"coordinates", json::array({ring})}};
+}
+
+TEST_F(HardeningApi, GeometriesLargerThanTheWorkspaceTakesAreRefused) {
+    // The defaults, shown on the workspace.
+    auto w = list("/api/v1/workspaces/lille");
+    EXPECT_EQ(w.at("geometry_limits"), (json{{"max_vertices", 20000}, {"max_rings", 500}}));
+    // Over the default: the API and the import both refuse, naming the geometry.
+    auto r = http.post(spaces_path("lille"), space_body("Friche", circle_polygon(3.06, 50.63, 25000)));
+    ASSERT_TRUE(is_problem(r, 400));
+    EXPECT_EQ(error_pointers(r), (std::set<std::string>{"/geometry"}));
+    EXPECT_NE(r.body.find("25001 vertices"), std::string::npos) << r.body.substr(0, 500);
+
+    // A workspace sets its own limit, within the ceiling.
+    r = http.patch("/api/v1/workspaces/lille", {{"geometry_limits", {{"max_vertices", 64}}}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json().at("geometry_limits").at("max_vertices"), 64);
+    r = http.patch("/api/v1/workspaces/lille", {{"geometry_limits", {{"max_vertices", 10000000}}}});
+    ASSERT_TRUE(is_problem(r, 400));
+    EXPECT_EQ(error_pointers(r), (std::set<std::string>{"/geometry_limits/max_vertices"}));
+
+    r = http.post(spaces_path("lille"), space_body("Friche", circle_polygon(3.06, 50.63, 100)));
+    ASSERT_TRUE(is_problem(r, 400));
+    EXPECT_EQ(error_pointers(r), (std::set<std::string>{"/geometry"}));
+    r = http.patch(space_path("lille", space_id), {{"geometry", circle_polygon(3.05, 50.63, 100)}});
+    ASSERT_TRUE(is_problem(r, 400));
+    EXPECT_EQ(error_pointers(r), (std::set<std::string>{"/geometry"}));
+    auto small = http.post(spaces_path("lille"), space_body("Kiosque", circle_polygon(3.07, 50.63, 40)));
+    ASSERT_EQ(small.status, 201) << small.body;
+
+    json file{{"type", "FeatureCollection"},
+              {"features",
+               {{{"type", "Feature"},
+                 {"id", "big"},
+                 {"properties", {{"name", "Grande friche"}}},
+                 {"geometry", circle_polygon(3.08, 50.64, 100)}},
+                {{"type", "Feature"},
+                 {"id", "ok"},
+                 {"properties", {{"name", "Petit terrain"}}},
+                 {"geometry", circle_polygon(3.09, 50.64, 20)}}}}};
+    r = http.send_body("POST", "/api/v1/workspaces/lille/imports?format=geojson", file.dump(),
+                       "application/geo+json");
+    ASSERT_EQ(r.status, 200) << r.body;
+    const json report = r.json();
+    EXPECT_EQ(report.at("created"), 1);
+    ASSERT_EQ(report.at("rejected").size(), 1u) << report.dump();
+    EXPECT_EQ(report.at("rejected")[0].at("reference"), "big");
+    EXPECT_NE(report.at("rejected")[0].at("reason").get<std::string>().find("101 vertices"),
+              std::string::npos)
+        << report.dump();
+    EXPECT_EQ(space_count("lille"), 3);
 }
 
 // ---------------------------------------------------------------------------------------------

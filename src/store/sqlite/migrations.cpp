@@ -355,6 +355,11 @@ CREATE TABLE evaluation (
     PRIMARY KEY (application_id, evaluator_id)
 ) WITHOUT ROWID;
 )SQL",
+    // 8: how large one space's geometry may be in each workspace (core GeometryLimits).
+    R"SQL(
+ALTER TABLE workspace ADD COLUMN max_vertices INTEGER NOT NULL DEFAULT 20000;
+ALTER TABLE workspace ADD COLUMN max_rings INTEGER NOT NULL DEFAULT 500;
+)SQL",
 };
 
 int read_version(Connection& c) {

@@ -230,12 +230,14 @@ Workspace read_workspace_row(const Statement& st) {
     w.created_at = st.text(8);
     w.updated_at = st.text(9);
     w.tiles = TileSettings{st.text(10), st.text(11)};
+    w.geometry_limits.max_vertices = static_cast<std::size_t>(st.int64(12));
+    w.geometry_limits.max_rings = static_cast<std::size_t>(st.int64(13));
     return w;
 }
 
 constexpr const char* k_workspace_columns =
     "id, slug, name, country, languages, map_lon, map_lat, map_zoom, created_at, updated_at, "
-    "tile_url, tile_attribution";
+    "tile_url, tile_attribution, max_vertices, max_rings";
 
 Organisation read_organisation_row(const Statement& st) {
     Organisation o;
@@ -649,10 +651,13 @@ Workspace SqliteStore::create_workspace(const Workspace& w) {
         auto now = now_utc();
         auto st = c.prepare("INSERT INTO workspace (slug, name, country, languages, map_lon, "
                             "map_lat, map_zoom, created_at, updated_at, tile_url, "
-                            "tile_attribution) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                            "tile_attribution, max_vertices, max_rings) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         st.bind(1, w.slug).bind(2, w.name).bind(3, w.country).bind(4, json(w.languages).dump());
         st.bind(5, w.map_view.lon).bind(6, w.map_view.lat).bind(7, w.map_view.zoom);
         st.bind(8, now).bind(9, now).bind(10, w.tiles.url).bind(11, w.tiles.attribution);
+        st.bind(12, static_cast<std::int64_t>(w.geometry_limits.max_vertices));
+        st.bind(13, static_cast<std::int64_t>(w.geometry_limits.max_rings));
         st.run();
         Workspace out = w;
         out.id = c.last_insert_rowid();
@@ -677,10 +682,13 @@ Workspace SqliteStore::update_workspace(Id id, const Workspace& w) {
         auto now = now_utc();
         auto st = c.prepare("UPDATE workspace SET slug = ?, name = ?, country = ?, languages = "
                             "?, map_lon = ?, map_lat = ?, map_zoom = ?, updated_at = ?, "
-                            "tile_url = ?, tile_attribution = ? WHERE id = ?");
+                            "tile_url = ?, tile_attribution = ?, max_vertices = ?, max_rings = ? "
+                            "WHERE id = ?");
         st.bind(1, w.slug).bind(2, w.name).bind(3, w.country).bind(4, json(w.languages).dump());
         st.bind(5, w.map_view.lon).bind(6, w.map_view.lat).bind(7, w.map_view.zoom);
-        st.bind(8, now).bind(9, w.tiles.url).bind(10, w.tiles.attribution).bind(11, id);
+        st.bind(8, now).bind(9, w.tiles.url).bind(10, w.tiles.attribution);
+        st.bind(11, static_cast<std::int64_t>(w.geometry_limits.max_vertices));
+        st.bind(12, static_cast<std::int64_t>(w.geometry_limits.max_rings)).bind(13, id);
         st.run();
         if (c.changes() == 0) {
             throw Error(ErrorKind::not_found, "workspace not found");
