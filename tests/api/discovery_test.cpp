@@ -10,6 +10,8 @@
 #include <sstream>
 #include <thread>
 
+#include <sys/stat.h>
+
 namespace impetus::test {
 namespace {
 
@@ -261,6 +263,93 @@ TEST_F(DiscoveryApi, JobsBelongToTheirWorkspace) {
     EXPECT_TRUE(is_problem(http.get("/api/v1/workspaces/roubaix/jobs/" + id), 404));
     EXPECT_EQ(list("/api/v1/workspaces/roubaix/jobs")["items"].size(), 0u);
     EXPECT_EQ(osm_spaces("roubaix").size(), 0u);
+}
+
+// An extracts folder with everything a folder on a real disk may hold besides extracts, made
+// before the server starts: links out of the folder (to a file, to a folder), link loops, a
+// dangling link, a FIFO, and next to them good extracts, one through a link inside the folder.
+struct ExtractsFolder {
+    ExtractsFolder() {
+        const std::string town = read_bytes(k_fixtures / "town.osm.pbf");
+        fs::create_directories(root / "sub");
+        fs::create_directories(outside / "maps");
+        std::ofstream(root / "good.osm.pbf", std::ios::binary) << town;
+        std::ofstream(root / "sub" / "inner.osm.pbf", std::ios::binary) << town;
+        fs::create_symlink("good.osm.pbf", root / "link-inside.osm.pbf");
+        // A file outside the folder, as /etc/passwd would be, and a folder of extracts outside.
+        std::ofstream(outside / "passwd.osm.pbf") << "root:x:0:0:root:/root:/bin/bash\n";
+        std::ofstream(outside / "maps" / "elsewhere.osm.pbf", std::ios::binary) << town;
+        fs::create_symlink(outside / "passwd.osm.pbf", root / "passwd.osm.pbf");
+        fs::create_symlink("../outside/passwd.osm.pbf", root / "relative-out.osm.pbf");
+        fs::create_symlink(outside / "maps", root / "maps.pbf");
+        fs::create_symlink(outside / "maps", root / "maps");
+        fs::create_symlink("loop.osm.pbf", root / "loop.osm.pbf");
+        fs::create_symlink("b.osm.pbf", root / "a.osm.pbf");
+        fs::create_symlink("a.osm.pbf", root / "b.osm.pbf");
+        fs::create_symlink("nowhere.osm.pbf", root / "dangling.osm.pbf");
+        if (::mkfifo((root / "fifo.osm.pbf").c_str(), 0600) != 0) {
+            throw std::runtime_error("cannot make a FIFO");
+        }
+    }
+    TempDir dir;
+    fs::path root = dir / "extracts";
+    fs::path outside = dir / "outside";
+};
+
+class ExtractsFolderApi : protected ExtractsFolder, public JobsApi {
+protected:
+    ExtractsFolderApi() : JobsApi(with_extracts(root)) { create_workspace("lille"); }
+
+    HttpResponse start(const std::string& path) {
+        return http.post("/api/v1/workspaces/lille/discoveries",
+                         {{"path", path}, {"dry_run", true}});
+    }
+};
+
+TEST_F(ExtractsFolderApi, OnlyRegularFilesInsideTheFolderAreListed) {
+    const auto r = require_status(http.get("/api/v1/extracts"), 200);
+    const json items = r.json()["items"];
+    std::vector<std::string> paths;
+    for (const auto& item : items) paths.push_back(item["path"]);
+    EXPECT_EQ(paths, (std::vector<std::string>{"good.osm.pbf", "link-inside.osm.pbf",
+                                               "sub/inner.osm.pbf"}))
+        << r.body;
+    // Nothing about what lies outside: no target, no path of the server's disk.
+    for (const std::string& secret :
+         std::vector<std::string>{"outside", "passwd", "elsewhere", dir.path().string()}) {
+        EXPECT_EQ(r.body.find(secret), std::string::npos) << secret << " in " << r.body;
+    }
+}
+
+TEST_F(ExtractsFolderApi, AnythingButAnExtractInsideIsNotFound) {
+    // The answer for a file that does not exist at all: every refusal must read the same, so
+    // that it tells nothing about the disk outside the folder.
+    const auto missing = start("missing.osm.pbf");
+    ASSERT_TRUE(is_problem(missing, 400));
+    const json expected = missing.json()["errors"];
+    ASSERT_EQ(error_pointers(missing), std::set<std::string>{"/path"});
+    EXPECT_NE(expected.dump().find("not found"), std::string::npos) << missing.body;
+    for (const std::string path : {"passwd.osm.pbf", "relative-out.osm.pbf", "maps.pbf",
+                                   "maps/elsewhere.osm.pbf", "maps", "loop.osm.pbf",
+                                   "a.osm.pbf", "dangling.osm.pbf", "fifo.osm.pbf", "sub"}) {
+        SCOPED_TRACE(path);
+        const auto r = start(path);
+        ASSERT_TRUE(is_problem(r, 400));
+        EXPECT_EQ(r.json()["errors"], expected) << r.body;
+        for (const std::string& secret :
+             std::vector<std::string>{"outside", "root:x", dir.path().string()}) {
+            EXPECT_EQ(r.body.find(secret), std::string::npos) << secret << " in " << r.body;
+        }
+    }
+    EXPECT_EQ(list("/api/v1/workspaces/lille/jobs")["items"].size(), 0u);
+
+    // The extracts the list shows are accepted, the one behind a link inside the folder too.
+    for (const std::string path : {"good.osm.pbf", "link-inside.osm.pbf", "sub/inner.osm.pbf"}) {
+        SCOPED_TRACE(path);
+        const json done = wait_for(require_status(start(path), 202).json());
+        EXPECT_EQ(done["status"], "succeeded") << done.dump();
+        EXPECT_EQ(done["result"]["candidates"], 5);
+    }
 }
 
 class DiscoveryApiUploadsOnly : public JobsApi {
