@@ -2,8 +2,11 @@
 # Quick start: installs what is missing, builds, prepares a database with a demo workspace and
 # starts the server. Safe to run again: the database and its data are kept.
 #
-#   IMPETUS_DB      database file      (default: var/impetus.db)
-#   IMPETUS_LISTEN  HOST:PORT          (default: 127.0.0.1:8080)
+#   IMPETUS_DB          database file      (default: var/impetus.db)
+#   IMPETUS_LISTEN      HOST:PORT          (default: 127.0.0.1:8080)
+#   IMPETUS_PUBLIC_URL  the address people reach the server at, for the links in e-mails
+#                       (default: http://IMPETUS_LISTEN; set it when a proxy or another name
+#                       stands in front)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +15,7 @@ scripts/build.sh
 
 db=${IMPETUS_DB:-var/impetus.db}
 listen=${IMPETUS_LISTEN:-127.0.0.1:8080}
+public_url=${IMPETUS_PUBLIC_URL:-http://$listen}
 mkdir -p "$(dirname "$db")"
 impetus=build/src/impetus
 
@@ -30,5 +34,5 @@ if [ -z "$("$impetus" user list --db "$db")" ]; then
   echo "Back office: sign in as admin@example.org with the password in var/admin-password"
 fi
 
-echo "Open http://$listen/ in a browser (OGC API at /ogc, REST API at /api/v1)."
-exec "$impetus" serve --db "$db" --listen "$listen"
+echo "Open $public_url/ in a browser (OGC API at /ogc, REST API at /api/v1)."
+exec "$impetus" serve --db "$db" --listen "$listen" --public-url "$public_url"

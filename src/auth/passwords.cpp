@@ -6,7 +6,9 @@
 #include <argon2.h>
 #include <sys/random.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <thread>
 #include <vector>
 
 namespace impetus::auth {
@@ -62,6 +64,54 @@ void check_password_strength(std::string_view password, const std::string& field
         errors.add(field, "must be at most " + std::to_string(k_max_password) + " bytes long");
     }
     errors.throw_if_any("the password is not acceptable");
+}
+
+namespace {
+// One core stays for everything else (hardware_concurrency may say 0: unknown).
+unsigned default_hash_slots() {
+    const unsigned cores = std::thread::hardware_concurrency();
+    return cores > 1 ? cores - 1 : 1;
+}
+} // namespace
+
+HashGate::HashGate(unsigned slots, std::chrono::milliseconds wait)
+    : m_slots(slots > 0 ? slots : default_hash_slots()), m_wait(wait) {}
+
+HashGate::Turn HashGate::enter() {
+    std::unique_lock lock(m_mutex);
+    auto busy = [&] {
+        return Error(ErrorKind::unavailable, "the server is busy checking other passwords",
+                     "try again in a moment")
+            .with_retry_after(std::max(std::chrono::seconds(1),
+                                       std::chrono::ceil<std::chrono::seconds>(m_wait)));
+    };
+    if (m_running >= m_slots) {
+        if (m_waiting >= m_slots) throw busy();
+        ++m_waiting;
+        const bool turn =
+            m_freed.wait_for(lock, m_wait, [&] { return m_running < m_slots; });
+        --m_waiting;
+        if (!turn) throw busy();
+    }
+    ++m_running;
+    return Turn(*this);
+}
+
+unsigned HashGate::waiting() const {
+    std::lock_guard lock(m_mutex);
+    return m_waiting;
+}
+
+void HashGate::leave() {
+    {
+        std::lock_guard lock(m_mutex);
+        --m_running;
+    }
+    m_freed.notify_one();
+}
+
+HashGate::Turn::~Turn() {
+    if (m_gate) m_gate->leave();
 }
 
 } // namespace impetus::auth

@@ -79,7 +79,8 @@ int exit_code_for(ErrorKind kind) noexcept {
     case ErrorKind::io: return k_exit_storage;
     case ErrorKind::unauthenticated:
     case ErrorKind::forbidden:
-    case ErrorKind::rate_limited: return k_exit_failure;
+    case ErrorKind::rate_limited:
+    case ErrorKind::unavailable: return k_exit_failure;
     case ErrorKind::internal: return k_exit_internal;
     }
     return k_exit_internal;

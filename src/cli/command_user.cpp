@@ -83,13 +83,15 @@ int UserCommand::run() {
         if (m_json) std::cout << items.dump(2) << "\n";
         return k_exit_ok;
     }
-    auto u = store->user_by_email(m_email);
+    const auto role = m_role == "none" ? std::nullopt : parse_enum<Role>(m_role);
+    // A role goes only to a confirmed address: anybody can register someone else's.
+    auto u = role ? accounts.verified_account(m_email) : store->user_by_email(m_email);
     if (!u) {
-        throw Error(ErrorKind::not_found, "no account " + m_email,
-                    "create it with: impetus user create " + m_email);
+        throw Error(ErrorKind::not_found, "no verified account " + m_email,
+                    "create it with: impetus user create " + m_email +
+                        " (a self-registered account confirms its address first)");
     }
     const Workspace ws = require_workspace(*store, m_workspace);
-    const auto role = m_role == "none" ? std::nullopt : parse_enum<Role>(m_role);
     store->set_role(u->id, ws.id, role);
     std::cout << u->email << " in " << ws.slug << ": " << m_role << "\n";
     return k_exit_ok;

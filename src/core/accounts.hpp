@@ -78,6 +78,13 @@ struct ApiToken {
     std::string revoked_at;
 };
 
+// What ending a person's access ended: sessions (signed out) and personal API tokens
+// (revoked).
+struct EndedAccess {
+    std::size_t sessions = 0;
+    std::size_t tokens = 0;
+};
+
 enum class EmailTokenPurpose { verify_email, reset_password, unlock };
 
 template <> struct EnumNames<EmailTokenPurpose> {

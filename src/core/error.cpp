@@ -13,6 +13,7 @@ const char* to_string(ErrorKind kind) noexcept {
     case ErrorKind::unauthenticated: return "unauthenticated";
     case ErrorKind::forbidden: return "forbidden";
     case ErrorKind::rate_limited: return "rate_limited";
+    case ErrorKind::unavailable: return "unavailable";
     case ErrorKind::storage: return "storage";
     case ErrorKind::io: return "io";
     case ErrorKind::internal: return "internal";

@@ -3,6 +3,7 @@
 // Error policy (see src/README.md): expected outcomes are values; what aborts an operation is an
 // impetus::Error with a category, caught only at the edges (CLI main, HTTP dispatcher).
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@ enum class ErrorKind {
     unauthenticated,   // the caller must sign in (or present a token) first
     forbidden,         // the caller may not do this
     rate_limited,      // too many attempts; try again later
+    unavailable,       // the server cannot do this now (not configured for it, or busy)
     storage,           // the database refused or failed
     io,                // a file or socket failed
     internal           // a bug
@@ -43,11 +45,19 @@ public:
     ErrorKind kind() const noexcept { return m_kind; }
     const std::string& hint() const noexcept { return m_hint; }
     const std::vector<FieldError>& fields() const noexcept { return m_fields; }
+    // When trying again may succeed (rate_limited, unavailable); zero when unknown. HTTP sends
+    // it as Retry-After.
+    std::chrono::seconds retry_after() const noexcept { return m_retry_after; }
+    Error& with_retry_after(std::chrono::seconds wait) noexcept {
+        m_retry_after = wait;
+        return *this;
+    }
 
 private:
     ErrorKind m_kind;
     std::string m_hint;
     std::vector<FieldError> m_fields;
+    std::chrono::seconds m_retry_after{0};
 };
 
 // Collects field errors while a document is read, then throws them all at once.

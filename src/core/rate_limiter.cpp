@@ -1,5 +1,7 @@
 #include "core/rate_limiter.hpp"
 
+#include <algorithm>
+
 namespace impetus {
 
 bool RateLimiter::full_locked(const std::string& key, std::chrono::steady_clock::time_point now) {
@@ -28,6 +30,22 @@ bool RateLimiter::allow(const std::string& key) {
     if (m_events.size() > 100000) m_events.clear();
     m_events[key].push_back(now);
     return true;
+}
+
+std::chrono::seconds RateLimiter::retry_after(const std::string& key) {
+    std::lock_guard lock(m_mutex);
+    const auto now = std::chrono::steady_clock::now();
+    if (!full_locked(key, now)) return std::chrono::seconds(0);
+    auto it = m_events.find(key);
+    if (m_limit <= 0 || it == m_events.end() || it->second.empty()) {
+        return std::chrono::ceil<std::chrono::seconds>(m_window); // a limit of zero: never
+    }
+    // The oldest events leave the window one by one; the key is below its limit once enough
+    // of them have gone.
+    const auto& q = it->second;
+    const auto frees_at = q[q.size() - static_cast<std::size_t>(m_limit)] + m_window;
+    return std::max(std::chrono::seconds(1),
+                    std::chrono::ceil<std::chrono::seconds>(frees_at - now));
 }
 
 } // namespace impetus

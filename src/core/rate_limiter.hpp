@@ -23,6 +23,9 @@ public:
     void count(const std::string& key);
     // Records an event and returns true, unless `key` is full (then records nothing).
     bool allow(const std::string& key);
+    // How long until `key` is below its limit again (zero when it is already), in whole
+    // seconds rounded up: the Retry-After of a refusal.
+    std::chrono::seconds retry_after(const std::string& key);
 
 private:
     bool full_locked(const std::string& key, std::chrono::steady_clock::time_point now);

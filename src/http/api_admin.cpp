@@ -3,6 +3,7 @@
 // administrators see everything, account changes included.
 
 #include "core/dates.hpp"
+#include "core/doc_reader.hpp"
 #include "core/error.hpp"
 #include "exports/exports.hpp"
 #include "http/query_params.hpp"
@@ -157,6 +158,44 @@ json member_json(const User& u, Role role) {
             {"role", enum_name(role)}};
 }
 
+std::optional<Role> role_in(Store& store, Id user_id, Id workspace_id) {
+    for (const auto& m : store.memberships(user_id)) {
+        if (m.workspace_id == workspace_id) return m.role;
+    }
+    return std::nullopt;
+}
+
+// The body {"role": ...} (and "email" with `with_email`), every problem reported at once.
+std::pair<std::string, Role> read_member_body(const Request& req, bool with_email) {
+    const json body = read_json_body(req);
+    FieldErrors errors;
+    DocReader r(body, "", errors);
+    if (!r.ok()) throw Error(ErrorKind::invalid_input, "the body must be a JSON object");
+    if (with_email) {
+        r.reject_unknown({"email", "role"});
+    } else {
+        r.reject_unknown({"role"});
+    }
+    const std::string email = with_email ? r.string("email", true, 254).value_or("") : "";
+    const auto role = r.enumeration<Role>("role", true);
+    errors.throw_if_any("invalid membership");
+    return {email, *role};
+}
+
+// Whom a workspace's administrators may give a role by account number: verified accounts
+// with a role there already (the number shows them nothing new). Instance administrators, who
+// see every account, may name any verified account. Anyone else is "not found", whether the
+// account is unknown, unverified or another workspace's, so that numbers reveal no address.
+User member_by_id(Services& s, const Context& ctx, const Workspace& w, Id user_id) {
+    auto u = s.accounts.verified_account(user_id);
+    if (!u || (!ctx.principal->user.instance_admin && !role_in(s.store, u->id, w.id))) {
+        throw Error(ErrorKind::not_found,
+                    "user " + std::to_string(user_id) + " has no role in " + w.slug,
+                    "give a role to someone new by their e-mail address (POST .../members)");
+    }
+    return *u;
+}
+
 } // namespace
 
 void add_admin_routes(Router& router, Services& s) {
@@ -175,28 +214,27 @@ void add_admin_routes(Router& router, Services& s) {
         return json_response(200, json{{"items", items}});
     });
 
+    // A role for someone new, by the e-mail address of their verified account.
+    router.add("POST", ws + "/members", "addMember", Access::workspace_admin, [&s](Context& ctx) {
+        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        const auto [email, role] = read_member_body(ctx.request, true);
+        auto u = s.accounts.verified_account(email);
+        if (!u) {
+            throw Error(ErrorKind::not_found, auth::k_no_verified_account,
+                        "they register and confirm their address first");
+        }
+        const bool had_role = role_in(s.store, u->id, w.id).has_value();
+        s.store.set_role(u->id, w.id, role);
+        return json_response(had_role ? 200 : 201, member_json(*u, role));
+    });
+
     router.add("PUT", ws + "/members/{id}", "setMemberRole", Access::workspace_admin, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));
         const Id user_id = path_id(ctx.param("id"), "user");
-        auto u = s.store.user(user_id);
-        if (!u || !u->erased_at.empty()) {
-            throw Error(ErrorKind::not_found, "user " + std::to_string(user_id) + " not found");
-        }
-        const json body = read_json_body(ctx.request);
-        std::optional<Role> role;
-        if (body.is_object() && body.contains("role") && body["role"].is_string()) {
-            role = parse_enum<Role>(body["role"].get<std::string>());
-        }
-        FieldErrors errors;
-        if (!role) errors.add("/role", "must be one of " + enum_choices<Role>());
-        if (body.is_object()) {
-            for (const auto& [key, _] : body.items()) {
-                if (key != "role") errors.add("/" + key, "is not a field here");
-            }
-        }
-        errors.throw_if_any("invalid membership");
+        const User u = member_by_id(s, ctx, w, user_id);
+        const Role role = read_member_body(ctx.request, false).second;
         s.store.set_role(user_id, w.id, role);
-        return json_response(200, member_json(*s.store.user(user_id), *role));
+        return json_response(200, member_json(u, role));
     });
 
     router.add("DELETE", ws + "/members/{id}", "removeMember", Access::workspace_admin, [&s](Context& ctx) {
@@ -259,17 +297,15 @@ void add_admin_routes(Router& router, Services& s) {
             if (email.empty() && !body.contains("email")) errors.add("/email", "is required");
         }
         errors.throw_if_any("invalid organisation member");
-        auto u = s.store.user_by_email(email);
-        if (!u || !u->erased_at.empty()) {
-            throw Error(ErrorKind::not_found, "no account with the e-mail address " + email,
-                        "ask them to register first");
+        // Only a confirmed address: anybody can register someone else's.
+        auto u = s.accounts.verified_account(email);
+        if (!u) {
+            throw Error(ErrorKind::not_found, auth::k_no_verified_account,
+                        "they register and confirm their address first");
         }
         // Someone without a role here (or a citizen) gets the role the officer gives; staff
         // keep theirs.
-        std::optional<Role> current;
-        for (const auto& m : s.store.memberships(u->id)) {
-            if (m.workspace_id == w.id) current = m.role;
-        }
+        std::optional<Role> current = role_in(s.store, u->id, w.id);
         if (role && (!current || current == Role::citizen)) {
             s.store.set_role(u->id, w.id, role);
             current = role;

@@ -6,6 +6,7 @@
 
 #include "auth/secrets.hpp"
 #include "core/dates.hpp"
+#include "core/doc_reader.hpp"
 #include "core/error.hpp"
 #include "http/query_params.hpp"
 #include "http/routes.hpp"
@@ -133,6 +134,15 @@ Response no_content_with(std::string cookie = {}) {
     return r;
 }
 
+// What ending one's access ended, as the answer says it (the session cookie is cleared: the
+// caller signs in again).
+Response access_ended(const Services& s, const EndedAccess& ended) {
+    Response r = json_response(200, json{{"sessions_ended", ended.sessions},
+                                         {"tokens_revoked", ended.tokens}});
+    r.headers["Set-Cookie"] = session_cookie(s, "", 0);
+    return r;
+}
+
 } // namespace
 
 std::optional<auth::Principal> principal_of(Services& s, const Request& req) {
@@ -151,10 +161,12 @@ void add_auth_routes(Router& router, Services& s) {
     router.add("POST", a + "/register", "register", Access::anyone, [&s](Context& ctx) {
         no_query(ctx.request);
         auto f = string_fields(ctx.request, {"email", "password"}, {"display_name"});
-        User u = s.accounts.register_user(f["email"], f["password"], f["display_name"],
-                                          ctx.request.base_url);
+        s.accounts.register_user(f["email"], f["password"], f["display_name"],
+                                 ctx.request.remote_address);
         s.outbox.wake();
-        return json_response(201, user_json(u, {}));
+        // The same answer whether or not the address had an account already.
+        return json_response(202, json{{"detail", "a message is on its way to the address: "
+                                                  "follow its link to confirm it, then sign in"}});
     });
 
     router.add("POST", a + "/verify-email", "verifyEmail", Access::anyone, [&s](Context& ctx) {
@@ -169,8 +181,7 @@ void add_auth_routes(Router& router, Services& s) {
         auto f = string_fields(ctx.request, {"email", "password"});
         auth::SignIn in;
         try {
-            in = s.accounts.sign_in(f["email"], f["password"], ctx.request.remote_address,
-                                    ctx.request.base_url);
+            in = s.accounts.sign_in(f["email"], f["password"], ctx.request.remote_address);
         } catch (const Error&) {
             s.outbox.wake(); // a failure that locks the account mails an unlock link
             throw;
@@ -199,14 +210,13 @@ void add_auth_routes(Router& router, Services& s) {
     router.add("POST", a + "/logout-everywhere", "logoutEverywhere", Access::signed_in, [&s](Context& ctx) {
         no_query(ctx.request);
         const auth::Principal& p = *ctx.principal;
-        s.accounts.sign_out_everywhere(p.user.id);
-        return no_content_with(session_cookie(s, "", 0));
+        return access_ended(s, s.accounts.sign_out_everywhere(p.user.id));
     });
 
     router.add("POST", a + "/password-reset", "requestPasswordReset", Access::anyone, [&s](Context& ctx) {
         no_query(ctx.request);
         auto f = string_fields(ctx.request, {"email"});
-        s.accounts.request_password_reset(f["email"], ctx.request.base_url);
+        s.accounts.request_password_reset(f["email"], ctx.request.remote_address);
         s.outbox.wake();
         // The same answer whether or not the address has an account.
         return json_response(202, json{{"detail", "if the address has an account, a reset link "
@@ -216,8 +226,7 @@ void add_auth_routes(Router& router, Services& s) {
     router.add("POST", a + "/password-reset/confirm", "confirmPasswordReset", Access::anyone, [&s](Context& ctx) {
         no_query(ctx.request);
         auto f = string_fields(ctx.request, {"token", "password"});
-        s.accounts.reset_password(f["token"], f["password"]);
-        return no_content_with();
+        return access_ended(s, s.accounts.reset_password(f["token"], f["password"]));
     });
 
     router.add("POST", a + "/unlock", "unlockAccount", Access::anyone, [&s](Context& ctx) {
@@ -240,15 +249,25 @@ void add_auth_routes(Router& router, Services& s) {
     router.add("POST", me + "/password", "changePassword", Access::signed_in, [&s](Context& ctx) {
         no_query(ctx.request);
         const auth::Principal& p = *ctx.principal;
-        auto f = string_fields(ctx.request, {"current_password", "password"});
-        s.accounts.change_password(p.user.id, f["current_password"], f["password"]);
-        return no_content_with(session_cookie(s, "", 0)); // every session ends; sign in again
+        const json body = read_json_body(ctx.request);
+        FieldErrors errors;
+        DocReader r(body, "", errors);
+        if (!r.ok()) throw Error(ErrorKind::invalid_input, "the body must be a JSON object");
+        r.reject_unknown({"current_password", "password", "revoke_tokens"});
+        const auto current = r.string("current_password", true, 4096);
+        const auto next = r.string("password", true, 4096);
+        // Whoever knew the old password may have made tokens: they go too unless kept.
+        const bool revoke_tokens = r.boolean("revoke_tokens").value_or(true);
+        errors.throw_if_any("invalid request body");
+        // Every session ends, this one too: sign in again.
+        return access_ended(s, s.accounts.change_password(p.user.id, *current, *next,
+                                                          revoke_tokens));
     });
 
     router.add("POST", me + "/verification", "resendVerification", Access::signed_in, [&s](Context& ctx) {
         no_query(ctx.request);
         const auth::Principal& p = *ctx.principal;
-        s.accounts.resend_verification(p.user.id, ctx.request.base_url);
+        s.accounts.resend_verification(p.user.id);
         s.outbox.wake();
         return json_response(202, json{{"detail", "a new confirmation link is on its way"}});
     });
@@ -340,12 +359,7 @@ void add_auth_routes(Router& router, Services& s) {
         no_query(ctx.request);
         const auth::Principal& p = *ctx.principal;
         auto f = string_fields(ctx.request, {"password"});
-        if (!auth::verify_password(f["password"], s.store.password_hash(p.user.id))) {
-            throw Error(ErrorKind::invalid_input, "the password is wrong",
-                        "erasure asks for the password to make sure it is you",
-                        {{"/password", "is wrong"}});
-        }
-        s.store.erase_user(p.user.id);
+        s.accounts.erase(p.user.id, f["password"]);
         return no_content_with(session_cookie(s, "", 0));
     });
 }

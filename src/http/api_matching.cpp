@@ -214,8 +214,9 @@ std::map<Id, Decision> decisions_from(const json& proposal, const std::vector<Ap
     return out;
 }
 
-std::string decision_text(const Workspace& w, const Call& c, const Application& a,
-                          const Decision& d, const std::string& public_url) {
+// `page`: the application's page at the server's public address; empty when it has none.
+std::string decision_text(const Call& c, const Application& a, const Decision& d,
+                          const std::string& page) {
     std::string text = "Your application \"" + a.fields.title + "\" to the call \"" + c.title +
                        "\" has been decided.\n\n";
     if (d.outcome == DecisionOutcome::allocated) {
@@ -228,8 +229,9 @@ std::string decision_text(const Workspace& w, const Call& c, const Application& 
     } else {
         text += "It was not allocated a space this time.\n";
     }
-    text += "\nThe explanation of the decision is on the application's page:\n" + public_url +
-            "/w/" + w.slug + "/applications/" + std::to_string(a.id) + "\n";
+    text += page.empty()
+                ? "\nThe explanation of the decision is on the application's page.\n"
+                : "\nThe explanation of the decision is on the application's page:\n" + page + "\n";
     return text;
 }
 
@@ -361,7 +363,9 @@ void add_matching_routes(Router& router, Services& s) {
             OutgoingMail m;
             m.to = u->email;
             m.subject = "Decision on your application: " + a.fields.title;
-            m.text = decision_text(w, c, a, d->second, s.options.auth.public_url);
+            m.text = decision_text(
+                c, a, d->second,
+                s.accounts.public_link("/w/" + w.slug + "/applications/" + std::to_string(a.id)));
             mails.push_back(std::move(m));
         }
         Call out = s.store.publish_decisions(w.id, c.id, decisions, mails);

@@ -16,6 +16,7 @@ int status_for(ErrorKind kind) noexcept {
     case ErrorKind::forbidden: return 403;
     case ErrorKind::rate_limited: return 429;
     case ErrorKind::storage: return 503;
+    case ErrorKind::unavailable: return 503;
     case ErrorKind::io: return 500;
     case ErrorKind::internal: return 500;
     }
@@ -69,10 +70,14 @@ Response problem(int status, const std::string& title, const std::string& detail
 Response problem(const Error& e, const std::string& instance) {
     const int status = status_for(e.kind());
     // Internal details stay in the log; the client gets a stable sentence.
-    if (status >= 500 && e.kind() != ErrorKind::storage) {
+    if (status >= 500 && e.kind() != ErrorKind::storage && e.kind() != ErrorKind::unavailable) {
         return problem(status, "", "the server could not complete the request", instance);
     }
-    return problem(status, "", e.what(), instance, e.hint(), e.fields());
+    Response r = problem(status, "", e.what(), instance, e.hint(), e.fields());
+    if (e.retry_after().count() > 0) {
+        r.headers["Retry-After"] = std::to_string(e.retry_after().count());
+    }
+    return r;
 }
 
 } // namespace impetus::http

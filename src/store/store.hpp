@@ -174,6 +174,18 @@ public:
     virtual std::optional<Session> session_by_hash(const std::string& token_hash) = 0;
     virtual void delete_session(const std::string& token_hash) = 0;
     virtual std::size_t delete_sessions(Id user_id) = 0;
+    // Signs the account out everywhere: every session ended and, with `revoke_tokens`, every
+    // live API token revoked, in one transaction.
+    virtual EndedAccess end_access(Id user_id, bool revoke_tokens) = 0;
+    // A new password in one transaction: the hash stored, failed sign-ins cleared, every
+    // session ended and, with `revoke_tokens`, every API token revoked.
+    virtual EndedAccess replace_password(Id user_id, const std::string& password_hash,
+                                         bool revoke_tokens) = 0;
+    // The same for a password reset, in the transaction that uses the reset link (nullopt when
+    // the link is unknown, used or expired); the address is marked verified, since the link
+    // reached its mailbox. API tokens are always revoked.
+    virtual std::optional<std::pair<Id, EndedAccess>> reset_password(
+        const std::string& link_hash, const std::string& password_hash) = 0;
 
     virtual ApiToken create_api_token(Id user_id, const std::string& name,
                                       const std::string& token_hash,

@@ -25,15 +25,39 @@ TEST_F(AdminApi, WorkspaceAdministratorsManageRoles) {
     auto r = as(ana, "GET", "/api/v1/workspaces/lille/members");
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.json()["items"].size(), 2u);
-    r = as(ana, "PUT", "/api/v1/workspaces/lille/members/" + std::to_string(bob.id),
-           {{"role", "citizen"}});
+    // Someone new gets a role by the address of their verified account; an account number
+    // reaches only the workspace's own members, so that numbers reveal nobody's address.
+    const std::string bob_member = "/api/v1/workspaces/lille/members/" + std::to_string(bob.id);
+    r = as(ana, "PUT", bob_member, {{"role", "citizen"}});
+    EXPECT_TRUE(is_problem(r, 404)) << "Bob belongs to Roubaix";
+    EXPECT_EQ(r.body.find("bob@example.org"), std::string::npos) << r.body;
+    // The answer with the number taken out, for comparing the answers to two numbers.
+    auto unnumbered = [](const HttpResponse& answer, Id id) {
+        std::string detail = answer.json().value("detail", "");
+        const auto at = detail.find(std::to_string(id));
+        return at == std::string::npos ? detail : detail.replace(at, std::to_string(id).size(), "N");
+    };
+    EXPECT_EQ(unnumbered(as(ana, "PUT", "/api/v1/workspaces/lille/members/99999",
+                            {{"role", "citizen"}}),
+                         99999),
+              unnumbered(r, bob.id))
+        << "an unknown number gets the same answer";
+    r = as(ana, "POST", "/api/v1/workspaces/lille/members",
+           {{"email", "Bob@example.org"}, {"role", "citizen"}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(r.json()["email"], "bob@example.org");
+    r = as(ana, "PUT", bob_member, {{"role", "owner"}});
     EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json()["role"], "owner");
     EXPECT_EQ(as(ana, "GET", "/api/v1/workspaces/lille/members").json()["items"].size(), 3u);
     EXPECT_EQ(as(ana, "DELETE", "/api/v1/workspaces/lille/members/" + std::to_string(bob.id)).status,
               204);
 
     // Officers, other workspaces' administrators and anonymous visitors may not.
     EXPECT_TRUE(is_problem(as(olga, "GET", "/api/v1/workspaces/lille/members"), 403));
+    EXPECT_TRUE(is_problem(as(olga, "POST", "/api/v1/workspaces/lille/members",
+                              {{"email", "olga@example.org"}, {"role", "admin"}}),
+                           403));
     EXPECT_TRUE(is_problem(as(olga, "PUT", "/api/v1/workspaces/lille/members/" +
                                                std::to_string(olga.id),
                               {{"role", "admin"}}),

@@ -169,8 +169,9 @@ protected:
         return list(spaces_path(ws) + "?limit=1").at("total").get<std::int64_t>();
     }
 
-    // A person with an account: registered and signed in over HTTP, given `role` in `ws`
-    // through the store (as `impetus user set-role` does).
+    // A person with an account: registered over HTTP, the address confirmed and `role` in
+    // `ws` given through the store (as the mailed link and `impetus user set-role` do), then
+    // signed in over HTTP.
     struct Account {
         Id id = 0;
         HeaderMap auth; // the session cookie and its CSRF token
@@ -179,13 +180,20 @@ protected:
     Account add_user(const std::string& email, const std::string& ws, Role role) {
         auto r = people.post("/api/v1/auth/register",
                              {{"email", email}, {"password", "a long passphrase"}});
-        EXPECT_EQ(r.status, 201) << r.body;
-        const Id id = r.json()["id"];
-        server.store().set_role(id, server.store().workspace_by_slug(ws)->id, role);
-        r = people.post("/api/v1/auth/login", {{"email", email}, {"password", "a long passphrase"}});
+        EXPECT_EQ(r.status, 202) << r.body;
+        const auto user = server.store().user_by_email(email);
+        if (!user) throw std::runtime_error("registering " + email + " made no account");
+        server.store().set_email_verified(user->id);
+        server.store().set_role(user->id, server.store().workspace_by_slug(ws)->id, role);
+        return sign_in(email);
+    }
+
+    Account sign_in(const std::string& email, const std::string& password = "a long passphrase") {
+        auto r = people.post("/api/v1/auth/login", {{"email", email}, {"password", password}});
+        require_status(r, 200, "sign in as " + email);
         const std::string cookie =
             r.header("Set-Cookie").substr(0, r.header("Set-Cookie").find(';'));
-        return {id,
+        return {r.json()["id"].get<Id>(),
                 {{"Cookie", cookie}, {"X-CSRF-Token", r.json()["csrf_token"].get<std::string>()}}};
     }
 

@@ -5,6 +5,7 @@
 // published decisions reach applicants with their explanation and a mail.
 
 #include "api_test.hpp"
+#include "auth/passwords.hpp"
 #include "core/dates.hpp"
 
 #include <algorithm>
@@ -449,6 +450,15 @@ TEST_F(CallsApi, TheMatchingAllocatesExplainsAndIsPublishedWithMails) {
     EXPECT_EQ(mails("Application received"), 3);
     EXPECT_EQ(mails("Applications to evaluate"), 2);
     EXPECT_EQ(mails("Decision on your application"), 3);
+    // Their links lead to the pages at the server's public URL.
+    for (const auto& m : mail) {
+        if (m.subject.rfind("Confirm your e-mail address", 0) == 0) continue; // the sign-ups
+        const std::string page = m.subject.rfind("Applications to evaluate", 0) == 0
+                                     ? "http://impetus.test/w/lille/calls/" + std::to_string(call) +
+                                           "/evaluate"
+                                     : "http://impetus.test/w/lille/applications/";
+        EXPECT_NE(m.text.find(page), std::string::npos) << m.text;
+    }
 
     // Decided is final.
     EXPECT_TRUE(is_problem(as(olga, "POST", call_path() + "/publish", json::object()), 409));
@@ -516,6 +526,107 @@ TEST_F(CallsApi, AWorkspacesCallsCannotBeReachedThroughAnother) {
     EXPECT_TRUE(is_problem(as(rob, "POST", call_path() + "/transitions", {{"to", "closed"}}), 403));
     EXPECT_TRUE(is_problem(as(rob, "GET", app_path(theatre)), 404));
     EXPECT_EQ(people.get(call_path()).json()["state"], "open");
+}
+
+TEST_F(CallsApi, AnOfficerCannotLearnAddressesByNamingAccountNumbers) {
+    auto r = as(olga, "POST", calls_path(), call_body());
+    ASSERT_EQ(r.status, 201) << r.body;
+    call = r.json()["id"];
+    // Rita has an account, in Roubaix only; 999999 is nobody's number.
+    const Account rita = add_user("rita@example.org", "roubaix", Role::officer);
+    const auto elsewhere = as(olga, "PATCH", call_path(), {{"evaluators", {rita.id}}});
+    const auto unknown = as(olga, "PATCH", call_path(), {{"evaluators", {999999}}});
+    ASSERT_TRUE(is_problem(elsewhere, 400));
+    EXPECT_TRUE(error_pointers(elsewhere).contains("/evaluators/0")) << elsewhere.body;
+    EXPECT_EQ(elsewhere.body, unknown.body) << "another workspace's account and nobody, alike";
+    json body = call_body();
+    body["evaluators"] = {rita.id};
+    EXPECT_TRUE(is_problem(as(olga, "POST", calls_path(), body), 400));
+    r = as(olga, "GET", call_path());
+    EXPECT_EQ(r.body.find("rita@example.org"), std::string::npos) << r.body;
+    EXPECT_EQ(r.json()["jury"].size(), 0u);
+
+    // Named by her address, Rita is on the jury; her number, the call's own now, and the
+    // number of a member of the workspace then do.
+    r = as(olga, "PATCH", call_path(), {{"evaluators", {"rita@example.org"}}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json()["jury"][0]["email"], "rita@example.org");
+    EXPECT_EQ(as(olga, "PATCH", call_path(), {{"description", "Clarified."}}).status, 200);
+    r = as(olga, "PATCH", call_path(), {{"evaluators", {rita.id, finn.id}}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json()["evaluators"], json::array({rita.id, finn.id}));
+}
+
+// A server without a public URL writes its call mails without links rather than with bare
+// paths that lead nowhere.
+class CallMailsWithoutPublicUrl : public ApiTest {
+protected:
+    CallMailsWithoutPublicUrl()
+        : ApiTest([] {
+              TestServerOptions o;
+              o.app.auth.public_url.clear();
+              return o;
+          }()) {}
+
+    // A verified account with a role in Lille, signed in (sign-up needs a public URL).
+    Account person(const std::string& email, Role role) {
+        const User u = server.store().create_user(
+            email, "", auth::hash_password("a long passphrase", auth::PasswordParams{1024, 1, 1}),
+            false);
+        server.store().set_email_verified(u.id);
+        server.store().set_role(u.id, server.store().workspace_by_slug("lille")->id, role);
+        return sign_in(email);
+    }
+};
+
+TEST_F(CallMailsWithoutPublicUrl, CarryNoLinkRatherThanABarePath) {
+    create_workspace("lille");
+    const Id hall = create_space("lille", space_body("Hall", point_geometry(3.06, 50.63)))["id"];
+    const Account olga = person("olga@example.org", Role::officer);
+    const Account ana = person("ana@example.org", Role::applicant);
+    person("eve@example.org", Role::citizen);
+    const Id coop = require_status(as(olga, "POST", orgs_path("lille"),
+                                      {{"name", "Coop"}, {"type", "cooperative"}}),
+                                   201)
+                        .json()["id"];
+    require_status(as(olga, "POST", orgs_path("lille") + "/" + std::to_string(coop) + "/members",
+                      {{"email", "ana@example.org"}}),
+                   201, "member");
+    const auto now = std::chrono::system_clock::now();
+    auto r = as(olga, "POST", "/api/v1/workspaces/lille/calls",
+                {{"title", "Meanwhile 2027"},
+                 {"spaces", {{{"space_id", hall},
+                              {"available_from", "2027-01-01"},
+                              {"available_to", "2028-01-01"}}}},
+                 {"criteria", {{{"key", "fit"}, {"label", "Fit"}, {"weight", 1}}}},
+                 {"opens_at", format_utc(now - std::chrono::hours(1))},
+                 {"closes_at", format_utc(now + std::chrono::hours(1))}});
+    ASSERT_EQ(r.status, 201) << r.body;
+    const std::string path = "/api/v1/workspaces/lille/calls/" + r.json()["id"].dump();
+    require_status(as(olga, "POST", path + "/transitions", {{"to", "open"}}), 200, "open");
+    r = as(ana, "POST", path + "/applications",
+           {{"organisation_id", coop},
+            {"title", "Theatre"},
+            {"description", "Plays."},
+            {"category", "culture"},
+            {"period", {{"start", "2027-03-01"}, {"end", "2027-09-01"}}}});
+    ASSERT_EQ(r.status, 201) << r.body;
+    require_status(as(ana, "POST", "/api/v1/workspaces/lille/applications/" + r.json()["id"].dump() +
+                                       "/submit"),
+                   200, "submit");
+    require_status(as(olga, "POST", path + "/transitions", {{"to", "closed"}}), 200, "close");
+    require_status(as(olga, "PATCH", path, {{"evaluators", {"eve@example.org"}}}), 200, "jury");
+    require_status(as(olga, "POST", path + "/transitions", {{"to", "evaluating"}}), 200, "evaluate");
+    require_status(as(olga, "POST", path + "/matching", json::object()), 200, "matching");
+    require_status(as(olga, "POST", path + "/publish", json::object()), 200, "publish");
+
+    const auto mails = server.store().pending_mail(100);
+    ASSERT_EQ(mails.size(), 3u) << "a receipt, the jury's, the decision";
+    for (const auto& m : mails) {
+        EXPECT_EQ(m.text.find("/w/"), std::string::npos) << m.subject << ":\n" << m.text;
+        EXPECT_EQ(m.text.find("http"), std::string::npos) << m.subject << ":\n" << m.text;
+    }
+    EXPECT_NE(mails[2].text.find("on the application's page."), std::string::npos) << mails[2].text;
 }
 
 } // namespace

@@ -6,7 +6,10 @@
 #include "core/error.hpp"
 #include "support/store_fixture.hpp"
 
+#include <atomic>
+#include <optional>
 #include <regex>
+#include <thread>
 
 namespace impetus::test {
 namespace {
@@ -72,8 +75,8 @@ TEST(Secrets, TokensAreRandomAndHashesStable) {
 }
 
 TEST_F(Accounts, RegistrationMailsAVerificationLink) {
-    User u = accounts.register_user("New@Example.org", "long enough pass", "Nina");
-    EXPECT_EQ(u.email, "new@example.org");
+    accounts.register_user("New@Example.org", "long enough pass", "Nina", "192.0.2.1");
+    const User u = *store->user_by_email("new@example.org");
     EXPECT_TRUE(store->user(u.id)->email_verified_at.empty());
     const std::string token = link_token("/account/verify");
     accounts.verify_email(token);
@@ -85,13 +88,54 @@ TEST_F(Accounts, RegistrationMailsAVerificationLink) {
 }
 
 TEST_F(Accounts, RegistrationRefusesBadInput) {
-    EXPECT_EQ(kind_of([&] { accounts.register_user("not-an-address", "long enough pass", ""); }),
+    EXPECT_EQ(kind_of([&] {
+                  accounts.register_user("not-an-address", "long enough pass", "", "192.0.2.1");
+              }),
               ErrorKind::invalid_input);
-    EXPECT_EQ(kind_of([&] { accounts.register_user("a@example.org", "short", ""); }),
+    EXPECT_EQ(kind_of([&] { accounts.register_user("a@example.org", "short", "", "192.0.2.1"); }),
               ErrorKind::invalid_input);
-    accounts.register_user("a@example.org", "long enough pass", "");
-    EXPECT_EQ(kind_of([&] { accounts.register_user("A@example.org", "long enough pass", ""); }),
-              ErrorKind::conflict);
+}
+
+// A taken address is not refused (that would tell who has an account): its owner is told.
+TEST_F(Accounts, RegistrationOfATakenAddressMailsItsOwnerInstead) {
+    accounts.register_user("a@example.org", "long enough pass", "Ann", "192.0.2.1");
+    const std::string hash = store->password_hash(store->user_by_email("a@example.org")->id);
+    EXPECT_NO_THROW(accounts.register_user("A@example.org", "another long pass", "", "192.0.2.2"));
+    EXPECT_EQ(store->list_users().size(), 1u);
+    EXPECT_EQ(store->password_hash(store->user_by_email("a@example.org")->id), hash)
+        << "the account is untouched";
+    const auto mails = store->pending_mail(10);
+    ASSERT_EQ(mails.size(), 2u);
+    EXPECT_EQ(mails[1].to, "a@example.org");
+    EXPECT_EQ(mails[1].subject, "Someone tried to create an Impetus account with your address");
+    EXPECT_NE(mails[1].text.find("https://impetus.example/account/forgot"), std::string::npos);
+    EXPECT_EQ(mails[1].text.find("token="), std::string::npos) << "no link that acts";
+}
+
+TEST_F(Accounts, WithoutAPublicUrlAccountMailsAreRefusedAndNothingIsWritten) {
+    AuthSettings settings = fast_settings();
+    settings.public_url.clear();
+    AccountService bare(*store, settings);
+    EXPECT_EQ(kind_of([&] { bare.register_user("b@example.org", "long enough pass", "", "192.0.2.1"); }),
+              ErrorKind::unavailable);
+    EXPECT_FALSE(store->user_by_email("b@example.org"));
+    bare.create_user("c@example.org", "long enough pass", "", false);
+    EXPECT_EQ(kind_of([&] { bare.request_password_reset("c@example.org", "192.0.2.1"); }),
+              ErrorKind::unavailable);
+    EXPECT_TRUE(store->pending_mail(10).empty());
+    EXPECT_EQ(bare.public_link("/w/lille"), "") << "no link rather than a bare path";
+    EXPECT_EQ(accounts.public_link("/w/lille"), "https://impetus.example/w/lille");
+}
+
+TEST_F(Accounts, OnlyVerifiedAccountsAreTrustedByAddressOrNumber) {
+    accounts.register_user("v@example.org", "long enough pass", "", "192.0.2.1");
+    const Id id = store->user_by_email("v@example.org")->id;
+    EXPECT_FALSE(accounts.verified_account("v@example.org"));
+    EXPECT_FALSE(accounts.verified_account(id));
+    EXPECT_FALSE(accounts.verified_account("nobody@example.org"));
+    accounts.verify_email(link_token("/account/verify"));
+    EXPECT_EQ(accounts.verified_account("V@example.org")->id, id);
+    EXPECT_EQ(accounts.verified_account(id)->email, "v@example.org");
 }
 
 TEST_F(Accounts, SignInGivesASessionOnlyItsHashIsStored) {
@@ -151,15 +195,19 @@ TEST_F(Accounts, OneAddressCannotTryForever) {
         << "other addresses are not affected";
 }
 
-TEST_F(Accounts, PasswordResetEndsEverySession) {
-    accounts.create_user("r@example.org", "long enough pass", "R", false);
+TEST_F(Accounts, PasswordResetEndsEverySessionAndToken) {
+    const User u = accounts.create_user("r@example.org", "long enough pass", "R", false);
     SignIn s = accounts.sign_in("r@example.org", "long enough pass", "10.2.0.1");
-    accounts.request_password_reset("nobody@example.org"); // silently nothing
-    accounts.request_password_reset("R@example.org");
+    const IssuedToken t = accounts.create_api_token(u.id, "QGIS", {"read"});
+    accounts.request_password_reset("nobody@example.org", "10.2.0.9"); // silently nothing
+    accounts.request_password_reset("R@example.org", "10.2.0.9");
     const std::string token = link_token("/account/reset");
     EXPECT_EQ(kind_of([&] { accounts.reset_password(token, "short"); }), ErrorKind::invalid_input);
-    accounts.reset_password(token, "a brand new password");
+    const EndedAccess ended = accounts.reset_password(token, "a brand new password");
+    EXPECT_EQ(ended.sessions, 1u);
+    EXPECT_EQ(ended.tokens, 1u);
     EXPECT_FALSE(accounts.from_session(s.session_token));
+    EXPECT_FALSE(accounts.from_api_token(t.secret));
     EXPECT_EQ(kind_of([&] { accounts.sign_in("r@example.org", "long enough pass", "10.2.0.1"); }),
               ErrorKind::unauthenticated);
     EXPECT_NO_THROW(accounts.sign_in("r@example.org", "a brand new password", "10.2.0.1"));
@@ -173,6 +221,68 @@ TEST_F(Accounts, WeakerHashesAreReplacedAtSignIn) {
                                 hash_password("long enough pass", PasswordParams{512, 1, 1}), false);
     accounts.sign_in("h@example.org", "long enough pass", "10.3.0.1");
     EXPECT_FALSE(needs_rehash(store->password_hash(u.id), fast_settings().password));
+}
+
+TEST_F(Accounts, ChangingThePasswordRevokesTokensUnlessAskedToKeepThem) {
+    const User u = accounts.create_user("p@example.org", "long enough pass", "P", false);
+    const IssuedToken t = accounts.create_api_token(u.id, "QGIS", {"read"});
+    EXPECT_EQ(kind_of([&] { accounts.change_password(u.id, "wrong", "a second password", true); }),
+              ErrorKind::invalid_input);
+    EndedAccess ended = accounts.change_password(u.id, "long enough pass", "a second password", false);
+    EXPECT_EQ(ended.tokens, 0u);
+    EXPECT_TRUE(accounts.from_api_token(t.secret));
+    ended = accounts.change_password(u.id, "a second password", "a third password", true);
+    EXPECT_EQ(ended.tokens, 1u);
+    EXPECT_FALSE(accounts.from_api_token(t.secret));
+    const IssuedToken later = accounts.create_api_token(u.id, "script", {"read", "write"});
+    EXPECT_EQ(accounts.sign_out_everywhere(u.id).tokens, 1u);
+    EXPECT_FALSE(accounts.from_api_token(later.secret));
+}
+
+TEST_F(Accounts, MailsToOneAddressAndRequestsFromOneClientAreLimited) {
+    AuthSettings settings = fast_settings();
+    settings.reset_requests_per_address = 4;
+    settings.mails_per_recipient = 2;
+    AccountService limited(*store, settings);
+    limited.create_user("m@example.org", "long enough pass", "", false);
+    for (int i = 0; i < 4; ++i) {
+        EXPECT_NO_THROW(limited.request_password_reset("m@example.org", "198.51.100.1"));
+    }
+    EXPECT_EQ(store->pending_mail(10).size(), 2u) << "two mails to the address, then silence";
+    try {
+        limited.request_password_reset("m@example.org", "198.51.100.1");
+        ADD_FAILURE() << "a fifth request from the same client";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::rate_limited);
+        EXPECT_GT(e.retry_after().count(), 0);
+    }
+}
+
+TEST(HashGate, RunsAtMostItsSlotsLetsAsManyWaitAndRefusesTheRest) {
+    HashGate gate(1, std::chrono::hours(1));
+    EXPECT_EQ(gate.slots(), 1u);
+    std::optional<HashGate::Turn> held(gate.enter());
+    std::atomic<bool> served = false;
+    std::thread waiter([&] {
+        auto turn = gate.enter();
+        served = true;
+    });
+    while (gate.waiting() == 0) std::this_thread::yield();
+    try {
+        gate.enter();
+        ADD_FAILURE() << "a second waiter is one too many";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::unavailable);
+        EXPECT_GT(e.retry_after().count(), 0);
+    }
+    held.reset();
+    waiter.join();
+    EXPECT_TRUE(served) << "the waiter had its turn once the slot was free";
+
+    HashGate impatient(1, std::chrono::milliseconds(0));
+    auto turn = impatient.enter();
+    EXPECT_THROW(impatient.enter(), Error) << "no wait: refused while the slot is taken";
+    EXPECT_GE(HashGate(0, std::chrono::milliseconds(0)).slots(), 1u) << "0: from the cores";
 }
 
 TEST_F(Accounts, ApiTokensAreScopedAndRevocable) {

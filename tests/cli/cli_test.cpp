@@ -40,12 +40,15 @@ protected:
     }
 };
 
-void set_user_version(const std::string& path, int version) {
+void run_sql(const std::string& path, const std::string& sql) {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-    std::string sql = "PRAGMA user_version = " + std::to_string(version);
     ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
+}
+
+void set_user_version(const std::string& path, int version) {
+    run_sql(path, "PRAGMA user_version = " + std::to_string(version));
 }
 
 } // namespace
@@ -334,4 +337,34 @@ TEST_F(Cli, UserCreateListAndSetRole) {
     EXPECT_EQ(r.exit_code, 2);
     r = impetus({"user", "set-role", "officer@example.org", "-w", "lille", "--role", "none"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(Cli, RolesGoToVerifiedAddressesOnly) {
+    create_workspace("lille");
+    ASSERT_EQ(impetus({"user", "create", "vera@example.org"}).exit_code, 0);
+    // As if Vera's address had been registered by someone else and never confirmed.
+    run_sql(db, "UPDATE user SET email_verified_at = '' WHERE email = 'vera@example.org'");
+    auto r = impetus({"user", "set-role", "vera@example.org", "-w", "lille", "--role", "officer"});
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_TRUE(contains(r.err, "no verified account")) << r.err;
+    r = impetus({"user", "list", "--json"});
+    EXPECT_TRUE(json::parse(r.out)[0]["roles"].empty()) << r.out;
+}
+
+TEST_F(Cli, ServeWarnsWithoutAPublicUrlAndRefusesABadOne) {
+    auto bad = impetus({"serve", "--listen", "127.0.0.1:0", "--public-url", "evil.example"});
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_TRUE(contains(bad.err, "--public-url")) << bad.err;
+    bad = impetus({"serve", "--listen", "127.0.0.1:0", "--public-url", "https://x.example/?a=1"});
+    EXPECT_EQ(bad.exit_code, 2) << bad.err;
+
+    // Both attempts below fail on the port a running server holds, after the start's checks.
+    ServeProcess server(db);
+    const std::string taken = "127.0.0.1:" + std::to_string(server.port());
+    auto r = impetus({"serve", "--listen", taken});
+    EXPECT_TRUE(contains(r.err, "no --public-url")) << r.err;
+    r = impetus({"serve", "--listen", taken, "--public-url", "https://impetus.example.org"});
+    EXPECT_FALSE(contains(r.err, "no --public-url")) << r.err;
+    EXPECT_TRUE(contains(r.err, "cannot listen")) << r.err;
+    EXPECT_EQ(server.stop(), 0);
 }

@@ -31,3 +31,16 @@ TEST(RateLimiter, ForgetsEventsOlderThanTheWindow) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     EXPECT_TRUE(limiter.allow("a"));
 }
+
+TEST(RateLimiter, SaysHowLongUntilAKeyIsBelowItsLimit) {
+    RateLimiter limiter(2, std::chrono::hours(1));
+    EXPECT_EQ(limiter.retry_after("a").count(), 0) << "not full: no wait";
+    limiter.count("a");
+    limiter.count("a");
+    const auto wait = limiter.retry_after("a");
+    EXPECT_GT(wait.count(), 0);
+    EXPECT_LE(wait, std::chrono::hours(1)) << "never beyond the window";
+    EXPECT_EQ(limiter.retry_after("b").count(), 0);
+    RateLimiter closed(0, std::chrono::minutes(5));
+    EXPECT_EQ(closed.retry_after("a"), std::chrono::minutes(5)) << "a limit of zero never opens";
+}

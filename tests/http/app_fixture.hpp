@@ -45,6 +45,7 @@ inline std::unique_ptr<Store> open_test_store(const std::filesystem::path& file)
 inline http::AppOptions fast_app_options() {
     http::AppOptions o;
     o.auth.password = auth::PasswordParams{1024, 1, 1};
+    o.auth.public_url = "http://test"; // mails with links need it
     o.report_form_min_age = std::chrono::seconds(0);
     return o;
 }

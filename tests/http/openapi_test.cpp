@@ -596,6 +596,7 @@ protected:
     void exercise_calls() {
         auto person = [&](const std::string& name, Role role) {
             const User u = store->create_user(name + "@example.org", name, "", false);
+            store->set_email_verified(u.id);
             store->set_role(u.id, ws.id, role);
             const std::string secret = "imp_calls_" + name;
             store->create_api_token(u.id, "tests", auth::sha256_hex(secret), {"read", "write"});
@@ -1050,6 +1051,7 @@ TEST_F(ResponsesTest, EveryOperationAnswersAsDocumented) {
     {
         const User root = store->create_user(
             "root@example.org", "Root", auth::hash_password("root passphrase", {1024, 1, 1}), true);
+        store->set_email_verified(root.id);
         const std::string secret = "imp_test_root_token";
         store->create_api_token(root.id, "tests", auth::sha256_hex(secret), {"read", "write"});
         const http::Headers admin{{"Authorization", "Bearer " + secret}};
@@ -1064,6 +1066,31 @@ TEST_F(ResponsesTest, EveryOperationAnswersAsDocumented) {
                  json_request("PUT", lille + "/members/999", {{"role", "officer"}},
                               "application/json", admin),
                  404);
+        const User newcomer = store->create_user("newcomer@example.org", "Newcomer", "", false);
+        store->set_email_verified(newcomer.id);
+        exchange("addMember",
+                 json_request("POST", lille + "/members",
+                              {{"email", "Newcomer@example.org"}, {"role", "citizen"}},
+                              "application/json", admin),
+                 201);
+        exchange("addMember",
+                 json_request("POST", lille + "/members",
+                              {{"email", "newcomer@example.org"}, {"role", "applicant"}},
+                              "application/json", admin),
+                 200);
+        exchange("addMember",
+                 json_request("POST", lille + "/members",
+                              {{"email", "nobody@example.org"}, {"role", "citizen"}},
+                              "application/json", admin),
+                 404);
+        exchange("addMember",
+                 json_request("POST", lille + "/members", {{"role", "citizen"}},
+                              "application/json", admin),
+                 400);
+        exchange("removeMember",
+                 make_request("DELETE", lille + "/members/" + std::to_string(newcomer.id), {},
+                              admin),
+                 204);
         r = exchange("listMembers", make_request("GET", lille + "/members", {}, admin), 200);
         EXPECT_EQ(body_of(r)["items"][0]["role"], "officer");
         // members of an organisation: root has a role (officer) and may join; an account
@@ -1074,7 +1101,12 @@ TEST_F(ResponsesTest, EveryOperationAnswersAsDocumented) {
                  json_request("POST", org_members, {{"email", "ROOT@example.org"}},
                               "application/json", admin),
                  201);
-        store->create_user("loner@example.org", "Loner", "", false);
+        store->set_email_verified(store->create_user("loner@example.org", "Loner", "", false).id);
+        store->create_user("stranger@example.org", "Unconfirmed", "", false);
+        exchange("addOrganisationMember",
+                 json_request("POST", org_members, {{"email", "stranger@example.org"}},
+                              "application/json", admin),
+                 404);
         exchange("addOrganisationMember",
                  json_request("POST", org_members, {{"email", "loner@example.org"}},
                               "application/json", admin),
@@ -1111,8 +1143,8 @@ TEST_F(ResponsesTest, EveryOperationAnswersAsDocumented) {
     const json ana{{"email", "ana@example.org"},
                    {"password", "a long passphrase"},
                    {"display_name", "Ana"}};
-    exchange("register", json_request("POST", "/api/v1/auth/register", ana), 201);
-    exchange("register", json_request("POST", "/api/v1/auth/register", ana), 409);
+    exchange("register", json_request("POST", "/api/v1/auth/register", ana), 202);
+    exchange("register", json_request("POST", "/api/v1/auth/register", ana), 202);
     exchange("register",
              json_request("POST", "/api/v1/auth/register",
                           {{"email", "x@example.org"}, {"password", "short"}}),
@@ -1194,14 +1226,31 @@ TEST_F(ResponsesTest, EveryOperationAnswersAsDocumented) {
                           again),
              400);
     exchange("logoutEverywhere", make_request("POST", "/api/v1/auth/logout-everywhere", {}, again),
-             204);
-    r = exchange("login",
-                 json_request("POST", "/api/v1/auth/login",
-                              {{"email", "ana@example.org"}, {"password", "a long passphrase"}}),
-                 200);
-    const http::Headers last{
-        {"Cookie", r.headers["Set-Cookie"].substr(0, r.headers["Set-Cookie"].find(';'))},
-        {"X-CSRF-Token", body_of(r)["csrf_token"].get<std::string>()}};
+             200);
+    // The reset link mailed above, and a change of password (to the same passphrase both
+    // times): each answers what it ended.
+    exchange("confirmPasswordReset",
+             json_request("POST", "/api/v1/auth/password-reset/confirm",
+                          {{"token", link("/account/reset")}, {"password", "a long passphrase"}}),
+             200);
+    auto sign_in = [&] {
+        auto in = exchange("login",
+                           json_request("POST", "/api/v1/auth/login",
+                                        {{"email", "ana@example.org"},
+                                         {"password", "a long passphrase"}}),
+                           200);
+        return http::Headers{
+            {"Cookie", in.headers["Set-Cookie"].substr(0, in.headers["Set-Cookie"].find(';'))},
+            {"X-CSRF-Token", body_of(in)["csrf_token"].get<std::string>()}};
+    };
+    exchange("changePassword",
+             json_request("POST", "/api/v1/me/password",
+                          {{"current_password", "a long passphrase"},
+                           {"password", "a long passphrase"},
+                           {"revoke_tokens", false}},
+                          "application/json", sign_in()),
+             200);
+    const http::Headers last = sign_in();
     exchange("eraseMe",
              json_request("POST", "/api/v1/me/erase", {{"password", "a long passphrase"}},
                           "application/json", last),

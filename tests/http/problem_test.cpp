@@ -77,6 +77,8 @@ TEST(Problem, StatusForEveryErrorKind) {
     EXPECT_EQ(http::status_for(ErrorKind::io), 500);
     EXPECT_EQ(http::status_for(ErrorKind::internal), 500);
     EXPECT_EQ(http::status_for(ErrorKind::storage), 503);
+    EXPECT_EQ(http::status_for(ErrorKind::rate_limited), 429);
+    EXPECT_EQ(http::status_for(ErrorKind::unavailable), 503);
 }
 
 TEST(Problem, FromAnErrorKeepsMessageHintAndFields) {
@@ -117,6 +119,23 @@ TEST(Problem, StorageFailuresSayWhatHappened) {
     const json j = json::parse(r.body);
     EXPECT_EQ(j["detail"], "the database is locked");
     EXPECT_EQ(j["hint"], "retry in a moment");
+}
+
+TEST(Problem, RefusalsForNowSayWhatAndWhenToTryAgain) {
+    auto r = http::problem(Error(ErrorKind::unavailable, "the server is busy checking passwords",
+                                 "try again in a moment")
+                               .with_retry_after(std::chrono::seconds(3)),
+                           "/p");
+    EXPECT_EQ(r.status, 503);
+    EXPECT_EQ(json::parse(r.body)["detail"], "the server is busy checking passwords");
+    EXPECT_EQ(r.headers["Retry-After"], "3");
+    r = http::problem(Error(ErrorKind::rate_limited, "too many sign-ups")
+                          .with_retry_after(std::chrono::seconds(1200)),
+                      "/p");
+    EXPECT_EQ(r.status, 429);
+    EXPECT_EQ(r.headers["Retry-After"], "1200");
+    r = http::problem(Error(ErrorKind::rate_limited, "locked"), "/p");
+    EXPECT_FALSE(r.headers.contains("Retry-After")) << "only when known";
 }
 
 TEST(Problem, InvalidUtf8IsReplacedNotThrown) {

@@ -21,10 +21,12 @@
 namespace impetus::test {
 
 struct TestServerOptions {
-    // Argon2id with small parameters, so that signing in is quick in tests.
+    // Argon2id with small parameters, so that signing in is quick in tests, and a public URL
+    // for the links in mails (a server without one sends no account mail).
     http::AppOptions app = [] {
         http::AppOptions o;
         o.auth.password = auth::PasswordParams{1024, 1, 1};
+        o.auth.public_url = "http://impetus.test";
         o.report_form_min_age = std::chrono::seconds(0); // reports_test checks the real wait
         return o;
     }();

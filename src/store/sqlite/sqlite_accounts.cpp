@@ -160,6 +160,21 @@ std::string SqliteStore::password_hash(Id user_id) {
     return st.step() ? st.text(0) : std::string();
 }
 
+namespace {
+
+// Inside the caller's write transaction: the address marked verified (audited once).
+void mark_verified(Connection& c, Id user_id) {
+    const User before = require_user(c, user_id);
+    if (!before.email_verified_at.empty()) return;
+    auto st = c.prepare("UPDATE user SET email_verified_at = ? WHERE id = ?");
+    st.bind(1, now_utc()).bind(2, user_id);
+    st.run();
+    record_audit(c, std::nullopt, "user", user_id, "verify_email", user_json(before),
+                 user_json(*load_user(c, user_id)));
+}
+
+} // namespace
+
 void SqliteStore::set_password_hash(Id user_id, const std::string& hash) {
     write([&](Connection& c) {
         const User u = require_user(c, user_id);
@@ -171,16 +186,82 @@ void SqliteStore::set_password_hash(Id user_id, const std::string& hash) {
     }, true, false);
 }
 
-void SqliteStore::set_email_verified(Id user_id) {
-    write([&](Connection& c) {
-        const User before = require_user(c, user_id);
-        if (!before.email_verified_at.empty()) return;
-        auto st = c.prepare("UPDATE user SET email_verified_at = ? WHERE id = ?");
-        st.bind(1, now_utc()).bind(2, user_id);
-        st.run();
-        record_audit(c, std::nullopt, "user", user_id, "verify_email", user_json(before),
-                     user_json(*load_user(c, user_id)));
+namespace {
+
+// Inside the caller's write transaction: every session of the account ended and, with
+// `revoke_tokens`, its live API tokens revoked, each revocation audited.
+EndedAccess end_access_in(Connection& c, Id user_id, bool revoke_tokens) {
+    EndedAccess out;
+    auto sessions = c.prepare("DELETE FROM session WHERE user_id = ?");
+    sessions.bind(1, user_id);
+    sessions.run();
+    out.sessions = static_cast<std::size_t>(c.changes());
+    if (!revoke_tokens) return out;
+    std::vector<Id> revoked;
+    {
+        auto tokens = c.prepare("UPDATE api_token SET revoked_at = ? WHERE user_id = ? AND "
+                                "revoked_at = '' RETURNING id");
+        tokens.bind(1, now_utc()).bind(2, user_id);
+        while (tokens.step()) revoked.push_back(tokens.int64(0));
+    }
+    for (Id id : revoked) {
+        record_audit(c, std::nullopt, "api_token", id, "revoke", json::object(),
+                     json{{"revoked", true}});
+    }
+    out.tokens = revoked.size();
+    return out;
+}
+
+// Inside the caller's write transaction: a new password hash, failed sign-ins and the lock
+// cleared, and access ended as end_access_in does.
+EndedAccess new_password_in(Connection& c, Id user_id, const std::string& hash,
+                            bool revoke_tokens) {
+    require_user(c, user_id);
+    auto st = c.prepare("UPDATE user SET password_hash = ?, failed_logins = 0, locked_until = '' "
+                        "WHERE id = ?");
+    st.bind(1, hash).bind(2, user_id);
+    st.run();
+    record_audit(c, std::nullopt, "user", user_id, "set_password", json::object(),
+                 json{{"password", "changed"}});
+    return end_access_in(c, user_id, revoke_tokens);
+}
+
+// Inside the caller's write transaction: marks a one-time link used and returns its user, if
+// the link is known, unused and unexpired.
+std::optional<Id> consume_link(Connection& c, EmailTokenPurpose purpose,
+                               const std::string& token_hash) {
+    auto st = c.prepare("UPDATE email_token SET used_at = ? WHERE token_hash = ? AND "
+                        "purpose = ? AND used_at = '' AND expires_at > ? RETURNING user_id");
+    const std::string now = now_utc();
+    st.bind(1, now).bind(2, token_hash).bind(3, enum_name(purpose)).bind(4, now);
+    if (!st.step()) return std::nullopt;
+    const Id id = st.int64(0);
+    st.reset();
+    return id;
+}
+
+} // namespace
+
+EndedAccess SqliteStore::replace_password(Id user_id, const std::string& password_hash,
+                                          bool revoke_tokens) {
+    return write([&](Connection& c) {
+        return new_password_in(c, user_id, password_hash, revoke_tokens);
     }, true, false);
+}
+
+std::optional<std::pair<Id, EndedAccess>> SqliteStore::reset_password(
+    const std::string& link_hash, const std::string& password_hash) {
+    return write([&](Connection& c) -> std::optional<std::pair<Id, EndedAccess>> {
+        const auto id = consume_link(c, EmailTokenPurpose::reset_password, link_hash);
+        if (!id) return std::nullopt;
+        const EndedAccess ended = new_password_in(c, *id, password_hash, true);
+        mark_verified(c, *id);
+        return std::pair{*id, ended};
+    }, true, false);
+}
+
+void SqliteStore::set_email_verified(Id user_id) {
+    write([&](Connection& c) { mark_verified(c, user_id); }, true, false);
 }
 
 void SqliteStore::set_instance_admin(Id user_id, bool admin) {
@@ -449,6 +530,11 @@ std::size_t SqliteStore::delete_sessions(Id user_id) {
     }, true, false);
 }
 
+EndedAccess SqliteStore::end_access(Id user_id, bool revoke_tokens) {
+    return write([&](Connection& c) { return end_access_in(c, user_id, revoke_tokens); }, true,
+                 false);
+}
+
 ApiToken SqliteStore::create_api_token(Id user_id, const std::string& name,
                                        const std::string& token_hash,
                                        const std::vector<std::string>& scopes) {
@@ -534,16 +620,8 @@ void SqliteStore::create_email_token(Id user_id, EmailTokenPurpose purpose,
 
 std::optional<Id> SqliteStore::consume_email_token(EmailTokenPurpose purpose,
                                                    const std::string& token_hash) {
-    return write([&](Connection& c) -> std::optional<Id> {
-        auto st = c.prepare("UPDATE email_token SET used_at = ? WHERE token_hash = ? AND "
-                            "purpose = ? AND used_at = '' AND expires_at > ? RETURNING user_id");
-        const std::string now = now_utc();
-        st.bind(1, now).bind(2, token_hash).bind(3, enum_name(purpose)).bind(4, now);
-        if (!st.step()) return std::nullopt;
-        const Id id = st.int64(0);
-        st.reset();
-        return id;
-    }, true, false);
+    return write([&](Connection& c) { return consume_link(c, purpose, token_hash); }, true,
+                 false);
 }
 
 void queue_mail(Connection& c, const std::string& to, const std::string& subject,

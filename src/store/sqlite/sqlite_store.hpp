@@ -82,6 +82,11 @@ public:
     std::optional<Session> session_by_hash(const std::string& token_hash) override;
     void delete_session(const std::string& token_hash) override;
     std::size_t delete_sessions(Id user_id) override;
+    EndedAccess end_access(Id user_id, bool revoke_tokens) override;
+    EndedAccess replace_password(Id user_id, const std::string& password_hash,
+                                 bool revoke_tokens) override;
+    std::optional<std::pair<Id, EndedAccess>> reset_password(
+        const std::string& link_hash, const std::string& password_hash) override;
     ApiToken create_api_token(Id user_id, const std::string& name, const std::string& token_hash,
                               const std::vector<std::string>& scopes) override;
     std::optional<ApiToken> api_token_by_hash(const std::string& token_hash) override;
