@@ -160,6 +160,12 @@ export interface ApiToken {
   revoked_at: string | null;
 }
 
+// What ending one's access ended: a reset or changed password, or signing out everywhere.
+export interface EndedAccess {
+  sessions_ended: number;
+  tokens_revoked: number;
+}
+
 export interface FollowedReport {
   status: 'pending' | 'accepted' | 'merged' | 'rejected';
   kind: SpaceKind;
@@ -272,10 +278,12 @@ export const api = {
   createToken: (name: string, scopes: string[]) =>
     request<ApiToken & { secret: string }>('POST', '/api/v1/me/tokens', json({ name, scopes }), JSON_HEADERS),
   revokeToken: (id: number) => request<null>('DELETE', `/api/v1/me/tokens/${id}`),
-  logoutEverywhere: () => request<null>('POST', '/api/v1/auth/logout-everywhere'),
-  // Ends every session of the account, this one included (the server clears the cookie).
-  changePassword: (current_password: string, password: string) =>
-    request<null>('POST', '/api/v1/me/password', json({ current_password, password }), JSON_HEADERS),
+  // Ends every session and revokes every personal API token of the account.
+  logoutEverywhere: () => request<EndedAccess>('POST', '/api/v1/auth/logout-everywhere'),
+  // Ends every session of the account, this one included (the server clears the cookie), and
+  // revokes its personal API tokens unless `revoke_tokens` is false.
+  changePassword: (current_password: string, password: string, revoke_tokens: boolean) =>
+    request<EndedAccess>('POST', '/api/v1/me/password', json({ current_password, password, revoke_tokens }), JSON_HEADERS),
   eraseMe: (password: string) => request<null>('POST', '/api/v1/me/erase', json({ password }), JSON_HEADERS),
   reportForm: (slug: string) => request<{ form_token: string }>('GET', `/api/v1/workspaces/${encodeURIComponent(slug)}/reports/form`),
   createReport: (slug: string, body: Record<string, unknown>) =>
@@ -295,13 +303,14 @@ export const api = {
   login: (email: string, password: string) =>
     request<Account>('POST', '/api/v1/auth/login', json({ email, password }), JSON_HEADERS),
   logout: () => request<null>('POST', '/api/v1/auth/logout'),
+  // The same answer whether or not the address has an account.
   register: (email: string, password: string, display_name: string) =>
-    request<Account>('POST', '/api/v1/auth/register', json({ email, password, display_name }), JSON_HEADERS),
+    request<{ detail: string }>('POST', '/api/v1/auth/register', json({ email, password, display_name }), JSON_HEADERS),
   verifyEmail: (token: string) => request<null>('POST', '/api/v1/auth/verify-email', json({ token }), JSON_HEADERS),
   unlock: (token: string) => request<null>('POST', '/api/v1/auth/unlock', json({ token }), JSON_HEADERS),
   requestReset: (email: string) => request<{ detail: string }>('POST', '/api/v1/auth/password-reset', json({ email }), JSON_HEADERS),
   confirmReset: (token: string, password: string) =>
-    request<null>('POST', '/api/v1/auth/password-reset/confirm', json({ token, password }), JSON_HEADERS),
+    request<EndedAccess>('POST', '/api/v1/auth/password-reset/confirm', json({ token, password }), JSON_HEADERS),
   exportUrl: (slug: string, format: 'geojson' | 'csv', params: URLSearchParams) =>
     `/api/v1/workspaces/${encodeURIComponent(slug)}/spaces.${format}${params.toString() ? `?${params}` : ''}`,
   // Calls for temporary use: the call, its applications, the jury's sheets, the matching.

@@ -64,7 +64,7 @@ test('a new account confirms its address through the e-mailed link', async () =>
   assert.deepEqual(await axeViolations(page), []);
   await page.getByLabel('Password (at least 10 characters)').fill('a long passphrase');
   await page.getByRole('button', { name: 'Create an account' }).click();
-  await page.getByText('Your account is created').waitFor();
+  await page.getByText('We sent an e-mail to this address').waitFor();
 
   // The mail waits in the outbox (no mail server here): its link is what the person opens.
   const body = execFileSync('sqlite3', [server.db, "SELECT body FROM mail_outbox WHERE recipient = 'nina@example.org'"], { encoding: 'utf8' });
@@ -113,7 +113,7 @@ test('administrators browse and filter the audit log and download it', async () 
 test('people manage their tokens, download their data and erase their account', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
   const reg = await context.request.post(`${server.base}/api/v1/auth/register`, { data: { email: 'gil@example.org', password: 'a long passphrase', display_name: 'Gil' } });
-  assert.equal(reg.status(), 201);
+  assert.equal(reg.status(), 202);
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(e.message));
@@ -151,7 +151,7 @@ test('people change their password on the account page and sign in again with it
   const oldPassword = 'a long passphrase';
   const newPassword = 'another long passphrase';
   const reg = await context.request.post(`${server.base}/api/v1/auth/register`, { data: { email: 'pia@example.org', password: oldPassword, display_name: 'Pia' } });
-  assert.equal(reg.status(), 201);
+  assert.equal(reg.status(), 202);
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(e.message));
@@ -194,11 +194,22 @@ test('people change their password on the account page and sign in again with it
   const still = await context.request.get(`${server.base}/api/v1/me`);
   assert.equal(still.status(), 200, 'a refused change keeps the session');
 
+  // A token made before the change stops working with it, and the page says so.
+  const token = await context.request.post(`${server.base}/api/v1/me/tokens`, {
+    data: { name: 'QGIS', scopes: ['read'] },
+    headers: { 'X-CSRF-Token': (await (await context.request.get(`${server.base}/api/v1/me`)).json()).csrf_token },
+  });
+  assert.equal(token.status(), 201);
+  const { secret } = await token.json();
+  assert.equal(await page.getByLabel('Also revoke my personal API tokens').isChecked(), true);
   await current.fill(oldPassword);
   await change.click();
   await page.getByRole('status').filter({ hasText: 'Your password is changed' }).waitFor();
+  await page.getByRole('status').filter({ hasText: 'Your personal API tokens were revoked as well' }).waitFor();
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('role')), 'status');
   assert.deepEqual(await axeViolations(page), []);
+  const withToken = await context.request.get(`${server.base}/api/v1/me`, { headers: { Authorization: `Bearer ${secret}` } });
+  assert.equal(withToken.status(), 401);
 
   // Every session ended with the change, this one too: the banner offers to sign in.
   assert.equal((await context.request.get(`${server.base}/api/v1/me`)).status(), 401);
@@ -217,5 +228,34 @@ test('people change their password on the account page and sign in again with it
   const fresh = await context.request.post(`${server.base}/api/v1/auth/login`, { data: { email: 'pia@example.org', password: newPassword } });
   assert.equal(fresh.status(), 200);
   assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('signing out everywhere ends every session and API token, and says so', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+  const reg = await context.request.post(`${server.base}/api/v1/auth/register`, { data: { email: 'uma@example.org', password: 'a long passphrase' } });
+  assert.equal(reg.status(), 202);
+  const other = await browser.newContext();
+  assert.equal((await other.request.post(`${server.base}/api/v1/auth/login`, { data: { email: 'uma@example.org', password: 'a long passphrase' } })).status(), 200);
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  await page.goto(`${server.base}/login?next=/account`);
+  await page.getByLabel('E-mail address').fill('uma@example.org');
+  await page.getByLabel('Password').fill('a long passphrase');
+  await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('Token name').fill('nightly sync');
+  await page.getByRole('button', { name: 'Create a token' }).click();
+  const secret = await page.getByTestId('token-secret').innerText();
+
+  await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+  await page.getByRole('status').filter({ hasText: 'You are signed out on every device.' }).waitFor();
+  await page.getByRole('status').filter({ hasText: 'Your personal API tokens were revoked as well' }).waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+  assert.equal((await context.request.get(`${server.base}/api/v1/me`, { headers: { Authorization: `Bearer ${secret}` } })).status(), 401);
+  assert.equal((await other.request.get(`${server.base}/api/v1/me`)).status(), 401, 'the other device is signed out');
+  await page.getByRole('banner').getByRole('link', { name: 'Sign in' }).waitFor();
+  assert.deepEqual(page.errors, []);
+  await other.close();
   await context.close();
 });

@@ -2,6 +2,7 @@
 // (web/dist), and Debian's Chromium driven by playwright-core, kept off the network.
 
 import { spawn, execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, rmSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -40,6 +41,16 @@ export function brightonRegister(t) {
   return null;
 }
 
+// A port free on the loopback now, for a server whose public URL must be known before it
+// starts (the links in its e-mails).
+async function freePort() {
+  const probe = createServer();
+  await new Promise((resolve, reject) => probe.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
 export async function startServer({ workspaces = [], serveArgs = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'impetus-web-'));
   const db = join(dir, 'web.db');
@@ -48,7 +59,9 @@ export async function startServer({ workspaces = [], serveArgs = [] } = {}) {
     for (const file of ws.imports ?? []) cli(['import', file, '--workspace', ws.slug], db);
   }
   cli(['user', 'create', ADMIN.email, '--admin', '--name', 'Ada Admin', '--password-stdin'], db, `${ADMIN.password}\n`);
-  const proc = spawn(impetus, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web-root', webRoot, ...serveArgs], {
+  const port = await freePort();
+  const proc = spawn(impetus, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--public-url', `http://127.0.0.1:${port}`,
+    '--web-root', webRoot, ...serveArgs], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const base = await new Promise((resolve, reject) => {

@@ -6,11 +6,19 @@ export function Loading() {
 }
 
 export function ErrorMessage({ error }: { error: ApiError }) {
-  const text = error.status === 0 ? t('error.network') : error.status === 404 ? t('error.notfound') : error.message;
+  // Refusals for now (too many requests, a server that cannot send mail or is busy) in the
+  // reader's language; the server's own words follow as the hint.
+  const text =
+    error.status === 0 ? t('error.network')
+    : error.status === 404 ? t('error.notfound')
+    : error.status === 429 ? t('error.too_many')
+    : error.status === 503 ? t('error.unavailable')
+    : error.message;
+  const hint = error.status === 429 || error.status === 503 ? error.message : error.hint;
   return (
     <div class="error-box" role="alert">
       <p>{text}</p>
-      {error.hint && <p class="hint">{error.hint}</p>}
+      {hint && <p class="hint">{hint}</p>}
     </div>
   );
 }

@@ -118,15 +118,19 @@ export function ForgotPage() {
 export function ResetPage({ query }: { query: URLSearchParams }) {
   useDocumentTitle(t('account.choose_password'));
   const [password, setPassword] = useState('');
+  const [tokensRevoked, setTokensRevoked] = useState(0);
   const { submit, done, error } = useSubmit(async () => {
-    await api.confirmReset(query.get('token') ?? '', password);
+    setTokensRevoked((await api.confirmReset(query.get('token') ?? '', password)).tokens_revoked);
     await loadSession();
   });
   return (
     <section class="narrow">
       <h1>{t('account.choose_password')}</h1>
       {done ? (
-        <p role="status">{t('account.password_set')} <a href="/login">{t('account.sign_in')}</a></p>
+        <div role="status">
+          <p>{t('account.password_set')} <a href="/login">{t('account.sign_in')}</a></p>
+          {tokensRevoked > 0 && <p>{t('me.tokens_revoked')}</p>}
+        </div>
       ) : (
         <form onSubmit={submit} noValidate>
           <Field id="p-password" label={t('account.new_password')} type="password" autocomplete="new-password" value={password} onInput={setPassword} error={error?.fields.get('/password')} />

@@ -2,7 +2,7 @@
 // tools), a download of one's data, signing out everywhere, and erasure.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, type ApiToken } from '../api';
+import { api, ApiError, type ApiToken, type EndedAccess } from '../api';
 import { ErrorMessage, Loading } from '../components/Messages';
 import { SignInPrompt } from '../components/StaffOnly';
 import { useDocumentTitle, useLoad } from '../hooks';
@@ -16,9 +16,10 @@ const MIN_PASSWORD_LENGTH = 10;
 export function MyAccountPage() {
   useDocumentTitle(t('me.title'));
   const me = useSession();
-  // A new password ends every session, this one included: the page then says so.
-  const [passwordChanged, setPasswordChanged] = useState(false);
-  if (passwordChanged) return <PasswordChanged />;
+  // A new password, or signing out everywhere, ends every session, this one included (and
+  // API tokens): the page then says what ended.
+  const [ended, setEnded] = useState<{ by: 'password' | 'everywhere'; access: EndedAccess } | null>(null);
+  if (ended) return <AccessEnded by={ended.by} access={ended.access} />;
   if (me === undefined) return <Loading />;
   if (me === null) return <SignInPrompt next="/account" />;
   return (
@@ -29,8 +30,8 @@ export function MyAccountPage() {
         {me.display_name && <div><dt>{t('me.name')}</dt><dd>{me.display_name}</dd></div>}
         <div><dt>{t('me.roles')}</dt><dd>{me.instance_admin ? t('me.instance_admin') : me.roles.length === 0 ? t('me.no_roles') : me.roles.map((r) => `${r.workspace}: ${t(`role.${r.role}`)}`).join(', ')}</dd></div>
       </dl>
-      <ChangePassword onChanged={() => {
-        setPasswordChanged(true);
+      <ChangePassword onChanged={(access) => {
+        setEnded({ by: 'password', access });
         setSession(null);
       }} />
       <Tokens />
@@ -40,9 +41,9 @@ export function MyAccountPage() {
         <p class="actions">
           <a class="button secondary" href="/api/v1/me/export" download>{t('me.download')}</a>
           <button type="button" class="secondary" onClick={async () => {
-            await api.logoutEverywhere();
+            const access = await api.logoutEverywhere();
+            setEnded({ by: 'everywhere', access });
             setSession(null);
-            navigate('/login');
           }}>{t('me.sign_out_everywhere')}</button>
         </p>
       </section>
@@ -51,13 +52,16 @@ export function MyAccountPage() {
   );
 }
 
-function PasswordChanged() {
-  const message = useRef<HTMLParagraphElement>(null);
+function AccessEnded({ by, access }: { by: 'password' | 'everywhere'; access: EndedAccess }) {
+  const message = useRef<HTMLDivElement>(null);
   useEffect(() => message.current?.focus(), []);
   return (
     <section class="narrow">
       <h1>{t('me.title')}</h1>
-      <p role="status" tabIndex={-1} ref={message}>{t('me.password_changed')}</p>
+      <div role="status" tabIndex={-1} ref={message}>
+        <p>{t(by === 'password' ? 'me.password_changed' : 'me.signed_out_everywhere')}</p>
+        {access.tokens_revoked > 0 && <p>{t('me.tokens_revoked')}</p>}
+      </div>
       <p><a class="button" href={paths.login('/account')}>{t('account.sign_in')}</a></p>
     </section>
   );
@@ -78,10 +82,11 @@ function PasswordField(props: { id: string; label: string; autocomplete: string;
 
 // Current password, new one twice. Length and confirmation are checked here first; what the
 // server refuses (a wrong current password, a weak new one) is shown beside its field.
-function ChangePassword({ onChanged }: { onChanged: () => void }) {
+function ChangePassword({ onChanged }: { onChanged: (access: EndedAccess) => void }) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
+  const [revokeTokens, setRevokeTokens] = useState(true);
   const [fields, setFields] = useState(new Map<string, string>());
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -102,8 +107,7 @@ function ChangePassword({ onChanged }: { onChanged: () => void }) {
     if (errors.size > 0) return;
     setBusy(true);
     try {
-      await api.changePassword(current, next);
-      onChanged();
+      onChanged(await api.changePassword(current, next, revokeTokens));
     } catch (err) {
       setError(err as ApiError);
       showErrors((err as ApiError).fields);
@@ -119,6 +123,7 @@ function ChangePassword({ onChanged }: { onChanged: () => void }) {
         <PasswordField id="pw-current" label={t('me.current_password')} autocomplete="current-password" value={current} onInput={setCurrent} error={fields.get('/current_password')} />
         <PasswordField id="pw-new" label={t('me.new_password', { min: MIN_PASSWORD_LENGTH })} autocomplete="new-password" value={next} onInput={setNext} error={fields.get('/password')} />
         <PasswordField id="pw-repeat" label={t('me.repeat_password')} autocomplete="new-password" value={repeat} onInput={setRepeat} error={fields.get('/repeat')} />
+        <p class="field"><label><input type="checkbox" checked={revokeTokens} onChange={(e) => setRevokeTokens((e.target as HTMLInputElement).checked)} /> {t('me.revoke_tokens_too')}</label></p>
         <button type="submit" disabled={busy}>{t('me.change_password')}</button>
       </form>
       {error && <ErrorMessage error={error} />}
