@@ -657,7 +657,7 @@ void add_call_routes(Router& router, Services& s) {
         meta.sha256 = auth::sha256_hex(ctx.request.body);
         Attachment out = s.store.add_attachment(l.w.id, l.app.id, meta, ctx.request.body);
         return json_response(201, to_json(out));
-    }, BodySpec{.limit = s.options.max_attachment_body});
+    }, BodySpec::in_memory(s.options.max_attachment_body));
 
     router.add("GET", apps + "/attachments/{attachment}", "getAttachment", Access::signed_in,
                [&s](Context& ctx) {

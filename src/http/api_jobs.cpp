@@ -262,7 +262,7 @@ void add_job_routes(Router& router, Services& s) {
         r.headers["Location"] = req.base_url + "/api/v1/workspaces/" + w.slug + "/jobs/" +
                                 std::to_string(started.id);
         return r;
-    }, BodySpec{.limit = s.options.max_upload_body, .to_file = true});
+    }, BodySpec::in_file(s.options.max_upload_body));
 
     const std::string jobs = "/api/v1/workspaces/{workspace}/jobs";
     router.add("GET", jobs, "listJobs", Access::staff, [&s](Context& ctx) {

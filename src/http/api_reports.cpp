@@ -251,8 +251,11 @@ void add_report_routes(Router& router, Services& s) {
                                            {"height", photo.height},
                                            {"bytes", p.jpeg.size()}});
         },
-        BodySpec{.limit = s.options.max_photo_body,
-                 .check = [photo_report](Context& ctx) { photo_report(ctx); }});
+        [&s, photo_report] {
+            BodySpec body = BodySpec::in_memory(s.options.max_photo_body);
+            body.check = [photo_report](Context& ctx) { photo_report(ctx); };
+            return body;
+        }());
 
     router.add("GET", reports, "listReports", Access::staff, [&s](Context& ctx) {
         Workspace w = require_workspace(s.store, ctx.param("workspace"));

@@ -391,7 +391,7 @@ void add_api_v1_routes(Router& router, Services& s) {
         }
         auto report = importers::run_import(s.store, w.id, file, opt);
         return json_response(200, importers::to_json(report));
-    }, BodySpec{.limit = s.options.max_import_body, .to_file = true});
+    }, BodySpec::in_file(s.options.max_import_body));
 }
 
 } // namespace impetus::http

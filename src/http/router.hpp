@@ -44,6 +44,17 @@ struct BodySpec {
     // Runs after the access guard and before the body is read (a report's photo: the report's
     // token must exist); throws to refuse the request.
     std::function<void(Context&)> check;
+
+    static BodySpec in_memory(std::size_t limit) { return with(limit, false); }
+    static BodySpec in_file(std::size_t limit) { return with(limit, true); }
+
+private:
+    static BodySpec with(std::size_t limit, bool to_file) {
+        BodySpec b;
+        b.limit = limit;
+        b.to_file = to_file;
+        return b;
+    }
 };
 
 struct Route {
