@@ -3,6 +3,7 @@
 #   scripts/install-deps.sh          build and run the server
 #   scripts/install-deps.sh --test   also what the test suite needs
 #   scripts/install-deps.sh --bench  also what the benchmarks need
+#   scripts/install-deps.sh --fuzz   also clang with libFuzzer and the sanitizer runtimes
 set -euo pipefail
 
 packages=(
@@ -18,6 +19,7 @@ for arg in "$@"; do
   case "$arg" in
     --test) packages+=(libgtest-dev libgmock-dev gdal-bin python3 curl sqlite3 chromium fonts-dejavu-core osmium-tool python3-aiosmtpd) ;;
     --bench) packages+=(wrk nginx-light python3 curl osmium-tool time coinor-cbc) ;;
+    --fuzz) packages+=(clang-14 libfuzzer-14-dev libclang-rt-14-dev) ;;
     *) echo "install-deps: unknown option $arg" >&2; exit 2 ;;
   esac
 done

@@ -523,8 +523,9 @@ Evaluation read_evaluation(const json& doc, const Call& call) {
         } else {
             for (const auto& [key, item] : s->items()) {
                 const std::string ptr = "/scores/" + pointer_escape(key);
+                // An init-capture: clang 14 (the fuzz build) cannot capture a structured binding.
                 auto c = std::find_if(call.criteria.begin(), call.criteria.end(),
-                                      [&](const Criterion& k) { return k.key == key; });
+                                      [&name = key](const Criterion& k) { return k.key == name; });
                 if (c == call.criteria.end()) {
                     errors.add(ptr, "is not a criterion of this call");
                     continue;

@@ -20,6 +20,7 @@
 #include "discovery/discovery.hpp"
 
 #include "discovery/context.hpp"
+#include "discovery/pbf_blobs.hpp"
 #include "discovery/tags.hpp"
 #include "geo/measure.hpp"
 
@@ -49,6 +50,8 @@
 
 namespace impetus::discovery {
 
+using detail::Blob;
+using detail::scan_blobs;
 using detail::TagRef;
 
 namespace {
@@ -368,28 +371,17 @@ private:
 // ---------------------------------------------------------------------------------------------
 // Pass 1 on the relation blocks only.
 //
-// A PBF file is a sequence of blobs: a 4-byte big-endian length, a BlobHeader message (field 1
-// the type, "OSMHeader" or "OSMData"; field 3 the size of the blob that follows) and the blob
-// (OSM wiki "PBF Format"). Extracts are sorted nodes, then ways, then relations, so the
-// relations sit in the last blobs. Walking the headers costs a few thousand small reads; then
-// blobs are decoded from the end until one holds nodes or ways, and pass 1 reads only the file
-// header and those last blobs, instead of decompressing the whole file a second time. Whether
-// the file really was sorted is checked after pass 2 (every relation must have been seen in
-// pass 1); if not, pass 1 is run again over the whole file.
+// A PBF file is a sequence of blobs (pbf_blobs.hpp). Extracts are sorted nodes, then ways, then
+// relations, so the relations sit in the last blobs. Walking the headers costs a few thousand
+// small reads; then blobs are decoded from the end until one holds nodes or ways, and pass 1
+// reads only the file header and those last blobs, instead of decompressing the whole file a
+// second time. Whether the file really was sorted is checked after pass 2 (every relation must
+// have been seen in pass 1); if not, pass 1 is run again over the whole file.
 
-struct Blob {
-    std::uint64_t offset = 0; // of the length prefix
-    std::uint64_t size = 0;   // length prefix, header and blob
-};
+} // namespace
 
-struct BlobScan {
-    std::vector<Blob> blobs;
-    bool complete = false;             // the blobs cover the file exactly
-    std::optional<std::uint64_t> cut;  // the file ends inside the blob starting here
-};
+namespace detail {
 
-// Walks the blob headers. Stops early (complete false, no cut) at a header it cannot parse:
-// the reader then reports the damage.
 BlobScan scan_blobs(const std::string& path, std::uint64_t file_size) {
     std::ifstream in(path, std::ios::binary);
     BlobScan scan;
@@ -438,6 +430,10 @@ BlobScan scan_blobs(const std::string& path, std::uint64_t file_size) {
     scan.complete = true;
     return scan;
 }
+
+} // namespace detail
+
+namespace {
 
 std::string read_bytes(std::ifstream& in, const Blob& b) {
     std::string out(b.size, '\0');
