@@ -195,7 +195,8 @@ void add_report_routes(Router& router, Services& s) {
         check_form_token(s, w.id, *token);
         if (!s.reports.allow(ctx.request.remote_address)) {
             throw Error(ErrorKind::rate_limited, "too many reports from this address",
-                        "try again in an hour");
+                        "try again in an hour")
+                .with_retry_after(s.reports.retry_after(ctx.request.remote_address));
         }
         Report rep;
         rep.workspace_id = w.id;

@@ -64,7 +64,10 @@ template <typename F> Response answering(const Request& request, F&& f) {
     try {
         return f();
     } catch (const Error& e) {
-        if (status_for(e.kind()) >= 500) {
+        // A refusal for want of capacity (503) is expected under load: not an error.
+        if (e.kind() == ErrorKind::unavailable) {
+            spdlog::info("{} {}: {}", request.method, request.target, e.what());
+        } else if (status_for(e.kind()) >= 500) {
             spdlog::error("{} {}: {}", request.method, request.target, e.what());
         }
         return problem(e, request.path);

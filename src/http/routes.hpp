@@ -27,6 +27,9 @@ public:
     ReportLimiter(int per_hour, std::chrono::seconds form_min_age)
         : form_min_age(form_min_age), m_per_address(per_hour, std::chrono::hours(1)) {}
     bool allow(const std::string& address) { return m_per_address.allow(address); }
+    std::chrono::seconds retry_after(const std::string& address) {
+        return m_per_address.retry_after(address);
+    }
     const std::chrono::seconds form_min_age;
     const std::string form_key = auth::random_token();
 

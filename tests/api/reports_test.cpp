@@ -5,6 +5,8 @@
 
 #include "api_test.hpp"
 
+#include <cstdlib>
+
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -163,7 +165,11 @@ TEST_F(ReportsApi, RobotsAreKeptOut) {
     EXPECT_TRUE(is_problem(anonymous.post("/api/v1/workspaces/lille/reports", body), 400));
     // Ten an hour from one address, then refused.
     for (int i = 0; i < 10; ++i) report();
-    EXPECT_TRUE(is_problem(anonymous.post("/api/v1/workspaces/lille/reports", report_body()), 429));
+    auto refused = anonymous.post("/api/v1/workspaces/lille/reports", report_body());
+    EXPECT_TRUE(is_problem(refused, 429));
+    const int wait = std::atoi(refused.header("Retry-After").c_str());
+    EXPECT_GT(wait, 0) << "Retry-After: '" << refused.header("Retry-After") << "'";
+    EXPECT_LE(wait, 3600);
     EXPECT_EQ(list("/api/v1/workspaces/lille/reports")["total"], 10);
 }
 

@@ -126,13 +126,17 @@ TEST_F(QueryTest, TextSearch) {
     EXPECT_EQ(text("fila"), (std::vector<Id>{mill.id}));        // prefix
     EXPECT_EQ(text("rihour"), (std::vector<Id>{cafe.id}));      // address
     // The internal notes only when the viewer may read them.
+    auto staff_text = [&](const char* t) {
+        return ids_with([t](SpaceQuery& q) {
+            q.text = t;
+            q.search_internal = true;
+        });
+    };
     EXPECT_TRUE(text("toiture").empty());
-    EXPECT_EQ(ids_with([](SpaceQuery& q) {
-                  q.text = "toiture";
-                  q.search_internal = true;
-              }),
-              (std::vector<Id>{mill.id}));
-    EXPECT_EQ(text("halle indus"), (std::vector<Id>{mill.id})); // every word must match
+    EXPECT_EQ(staff_text("toiture"), (std::vector<Id>{mill.id}));
+    EXPECT_EQ(staff_text("rihour"), (std::vector<Id>{cafe.id})); // and the public columns
+    EXPECT_EQ(staff_text("halle indus"), (std::vector<Id>{mill.id})); // every word must match
+    EXPECT_EQ(text("ancien fila"), (std::vector<Id>{mill.id}));
     EXPECT_TRUE(text("cafe filature").empty());
     EXPECT_EQ(text("rue"), (std::vector<Id>{shop.id}));
     EXPECT_EQ(text("\"rue\" (nationale* -"), (std::vector<Id>{shop.id})); // no FTS syntax
