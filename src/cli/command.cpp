@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -28,10 +29,29 @@ void add_db_option(CLI::App& app, std::string& path) {
         ->envname("IMPETUS_DB");
 }
 
+namespace {
+
+// IMPETUS_SYNCHRONOUS=normal trades the last commits before a power loss for faster writes
+// (see Durability, and README, "Durability and backups"); unset or "full", every acknowledged
+// write is on the disk.
+Durability durability_from_environment() {
+    const char* v = std::getenv("IMPETUS_SYNCHRONOUS");
+    const std::string value = v ? v : "";
+    if (value.empty() || value == "full") return Durability::full;
+    if (value == "normal") return Durability::normal;
+    throw Error(ErrorKind::invalid_input,
+                "IMPETUS_SYNCHRONOUS is '" + value + "', not full or normal",
+                "leave it unset for full durability, or set it to normal to accept losing the "
+                "last writes on a power loss");
+}
+
+} // namespace
+
 std::unique_ptr<Store> open_store_at(const std::string& path, bool create) {
     StoreOptions o;
     o.location = path;
     o.create = create;
+    o.durability = durability_from_environment();
     return open_store(o);
 }
 

@@ -278,12 +278,20 @@ public:
     virtual StoreCheck check() = 0;
 };
 
+// When a commit counts as written (SQLite's PRAGMA synchronous, in WAL mode). `full`: the log
+// is flushed to the disk at every commit, before the write is acknowledged, so that an
+// acknowledged write survives an operating-system crash or a power loss. `normal`: the log is
+// flushed only at checkpoints; faster, but a power loss or an OS crash may take back the last
+// commits (the file stays consistent). A crash of the process loses nothing either way.
+enum class Durability { full, normal };
+
 struct StoreOptions {
     std::string location;   // a file path for SQLite; later "postgresql://..."
     bool migrate = true;    // apply pending migrations on open
     bool create = true;     // create the database when missing
     int busy_timeout_ms = 5000;
     std::size_t readers = 8; // pooled read connections
+    Durability durability = Durability::full;
 };
 
 // Opens the store named by options.location. Throws Error(storage) with a hint on failure,

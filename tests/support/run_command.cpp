@@ -155,9 +155,13 @@ ServeProcess::ServeProcess(const std::string& db, std::vector<std::string> extra
     m_port = std::atoi(line.c_str() + colon + 1);
 }
 
-int ServeProcess::stop() {
+int ServeProcess::stop() { return end_with(SIGTERM); }
+
+int ServeProcess::kill_now() { return end_with(SIGKILL); }
+
+int ServeProcess::end_with(int signal) {
     if (m_pid <= 0) return -1;
-    kill(m_pid, SIGTERM);
+    kill(m_pid, signal);
     int status = 0;
     waitpid(m_pid, &status, 0);
     m_pid = -1;

@@ -41,8 +41,12 @@ public:
     std::string base_url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
     // Sends SIGTERM and waits; returns the exit status.
     int stop();
+    // Sends SIGKILL, as a crash would end the process, and waits; returns the exit status.
+    int kill_now();
 
 private:
+    int end_with(int signal);
+
     int m_pid = -1;
     int m_port = 0;
     int m_out_fd = -1;

@@ -566,7 +566,10 @@ std::unique_ptr<Connection> SqliteStore::open_connection(bool writer) {
     } else {
         c->exec("PRAGMA query_only = 1");
     }
-    c->exec("PRAGMA synchronous = NORMAL");
+    // In WAL mode FULL flushes the log at every commit; NORMAL only at checkpoints (see
+    // Durability). Only the writer commits; readers follow the same setting for simplicity.
+    c->exec(m_options.durability == Durability::full ? "PRAGMA synchronous = FULL"
+                                                      : "PRAGMA synchronous = NORMAL");
     // Readers share the file through the OS page cache instead of each filling its own.
     c->exec("PRAGMA mmap_size = 268435456");
     c->exec("PRAGMA foreign_keys = ON");
