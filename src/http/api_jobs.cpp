@@ -86,6 +86,9 @@ std::uintmax_t body_size(const Request& req) {
     return ec ? 0 : n;
 }
 
+// How many folders below the extracts folder extracts are listed and read.
+constexpr std::size_t k_extract_depth = 3;
+
 // The real path of `entry` (every link followed) when it is a regular file inside `root`, itself
 // a real path; nothing when it is missing, a folder, a FIFO, a device or socket, a link loop, or
 // reached through a link that points out of the folder. A link inside the folder to a file
@@ -123,7 +126,10 @@ fs::path server_extract(const AppOptions& o, const std::string& relative, FieldE
     if (ec) {
         throw Error(ErrorKind::io, "the server's extracts folder cannot be read: " + ec.message());
     }
-    const auto real = extract_inside(root, root / rel);
+    const fs::path normal = rel.lexically_normal();
+    const auto parts = static_cast<std::size_t>(std::distance(normal.begin(), normal.end()));
+    const auto real = parts <= k_extract_depth + 1 ? extract_inside(root, root / normal)
+                                                   : std::nullopt;
     if (!real) {
         errors.add("/path", "not found in the server's extracts folder "
                             "(GET /api/v1/extracts lists the extracts)");
@@ -132,8 +138,8 @@ fs::path server_extract(const AppOptions& o, const std::string& relative, FieldE
     return *real;
 }
 
-// The .pbf files of the extracts folder, up to three folders deep, each named by its path in the
-// folder (a link by its own name, never by its target).
+// The .pbf files of the extracts folder, up to k_extract_depth folders deep, each named by its
+// path in the folder (a link by its own name, never by its target).
 json list_extracts(const AppOptions& o) {
     json items = json::array();
     if (o.extracts_dir.empty()) return json{{"enabled", false}, {"items", items}};
@@ -145,7 +151,7 @@ json list_extracts(const AppOptions& o) {
                                              ec),
          end;
          !ec && it != end; it.increment(ec)) {
-        if (it.depth() > 3) {
+        if (it.depth() > static_cast<int>(k_extract_depth)) {
             it.disable_recursion_pending();
             continue;
         }

@@ -267,14 +267,19 @@ TEST_F(DiscoveryApi, JobsBelongToTheirWorkspace) {
 
 // An extracts folder with everything a folder on a real disk may hold besides extracts, made
 // before the server starts: links out of the folder (to a file, to a folder), link loops, a
-// dangling link, a FIFO, and next to them good extracts, one through a link inside the folder.
+// dangling link, a FIFO, a file deeper than extracts are read, and next to them good extracts,
+// one through a link inside the folder.
 struct ExtractsFolder {
     ExtractsFolder() {
         const std::string town = read_bytes(k_fixtures / "town.osm.pbf");
         fs::create_directories(root / "sub");
+        fs::create_directories(root / "a" / "b" / "c" / "d");
         fs::create_directories(outside / "maps");
         std::ofstream(root / "good.osm.pbf", std::ios::binary) << town;
         std::ofstream(root / "sub" / "inner.osm.pbf", std::ios::binary) << town;
+        // Three folders deep is the deepest extracts are read; four is too deep.
+        std::ofstream(root / "a" / "b" / "c" / "deep.osm.pbf", std::ios::binary) << town;
+        std::ofstream(root / "a" / "b" / "c" / "d" / "deeper.osm.pbf", std::ios::binary) << town;
         fs::create_symlink("good.osm.pbf", root / "link-inside.osm.pbf");
         // A file outside the folder, as /etc/passwd would be, and a folder of extracts outside.
         std::ofstream(outside / "passwd.osm.pbf") << "root:x:0:0:root:/root:/bin/bash\n";
@@ -311,8 +316,8 @@ TEST_F(ExtractsFolderApi, OnlyRegularFilesInsideTheFolderAreListed) {
     const json items = r.json()["items"];
     std::vector<std::string> paths;
     for (const auto& item : items) paths.push_back(item["path"]);
-    EXPECT_EQ(paths, (std::vector<std::string>{"good.osm.pbf", "link-inside.osm.pbf",
-                                               "sub/inner.osm.pbf"}))
+    EXPECT_EQ(paths, (std::vector<std::string>{"a/b/c/deep.osm.pbf", "good.osm.pbf",
+                                               "link-inside.osm.pbf", "sub/inner.osm.pbf"}))
         << r.body;
     // Nothing about what lies outside: no target, no path of the server's disk.
     for (const std::string& secret :
@@ -331,7 +336,8 @@ TEST_F(ExtractsFolderApi, AnythingButAnExtractInsideIsNotFound) {
     EXPECT_NE(expected.dump().find("not found"), std::string::npos) << missing.body;
     for (const std::string path : {"passwd.osm.pbf", "relative-out.osm.pbf", "maps.pbf",
                                    "maps/elsewhere.osm.pbf", "maps", "loop.osm.pbf",
-                                   "a.osm.pbf", "dangling.osm.pbf", "fifo.osm.pbf", "sub"}) {
+                                   "a.osm.pbf", "dangling.osm.pbf", "fifo.osm.pbf", "sub",
+                                   "a/b/c/d/deeper.osm.pbf", "./a/b/c/d/deeper.osm.pbf"}) {
         SCOPED_TRACE(path);
         const auto r = start(path);
         ASSERT_TRUE(is_problem(r, 400));
@@ -344,7 +350,8 @@ TEST_F(ExtractsFolderApi, AnythingButAnExtractInsideIsNotFound) {
     EXPECT_EQ(list("/api/v1/workspaces/lille/jobs")["items"].size(), 0u);
 
     // The extracts the list shows are accepted, the one behind a link inside the folder too.
-    for (const std::string path : {"good.osm.pbf", "link-inside.osm.pbf", "sub/inner.osm.pbf"}) {
+    for (const std::string path : {"good.osm.pbf", "link-inside.osm.pbf", "sub/inner.osm.pbf",
+                                   "a/b/c/deep.osm.pbf"}) {
         SCOPED_TRACE(path);
         const json done = wait_for(require_status(start(path), 202).json());
         EXPECT_EQ(done["status"], "succeeded") << done.dump();
