@@ -150,6 +150,11 @@ TEST_F(CrashDurability, AcknowledgedWritesSurviveKillNine) {
     // Between the first write and most of the cycle's load.
     std::uniform_int_distribution<std::size_t> moment(1, k_writers * k_writes_per_writer * 3 / 4);
 
+    // Whatever happens, the tests after this one run without the setting.
+    struct Unset {
+        ~Unset() { ::unsetenv("IMPETUS_SYNCHRONOUS"); }
+    } unset_at_end;
+
     Acknowledged all;
     for (int cycle = 0; cycle < k_cycles; ++cycle) {
         SCOPED_TRACE("cycle " + std::to_string(cycle));
