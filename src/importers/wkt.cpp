@@ -5,6 +5,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 namespace impetus::importers {
 
@@ -24,6 +25,10 @@ class WktParser {
             auto v = number();
             if (!v || *v != std::floor(*v)) {
                 return fail(error, "SRID must be an integer");
+            }
+            // Within an int before the cast (EPSG codes have at most six digits).
+            if (std::fabs(*v) > std::numeric_limits<int>::max()) {
+                return fail(error, "SRID is out of range");
             }
             out.srid = static_cast<int>(*v);
             if (!match(';')) {

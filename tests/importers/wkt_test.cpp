@@ -52,5 +52,13 @@ TEST(Wkt, Errors) {
     EXPECT_FALSE(read_wkt("", err));
 }
 
+TEST(Wkt, SridBeyondAnIntIsRefused) {
+    std::string err;
+    EXPECT_FALSE(read_wkt("SRID=4E32;POINT(1 2)", err));
+    EXPECT_EQ(err, "SRID is out of range");
+    EXPECT_FALSE(read_wkt("SRID=-1e300;POINT(1 2)", err));
+    EXPECT_EQ(err, "SRID is out of range");
+}
+
 } // namespace
 } // namespace impetus::importers
