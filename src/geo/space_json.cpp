@@ -372,7 +372,8 @@ void append_space_feature(std::string& out, const Space& s, const std::string& w
 }
 
 json flatten_feature(const json& doc) {
-    if (!doc.is_object() || doc.value("type", "") != "Feature") {
+    // A "type" that is no string (7, null) makes no Feature; value() would throw on it.
+    if (!doc.is_object() || !doc.contains("type") || doc["type"] != "Feature") {
         return doc;
     }
     json flat = json::object();

@@ -135,6 +135,16 @@ TEST(ReadSpaceFields, FeatureInputIsFlattened) {
     EXPECT_EQ(field_names(e), (std::vector<std::string>{"/kind"}));
 }
 
+TEST(ReadSpaceFields, TypeThatIsNoStringIsAnUnknownField) {
+    for (const json& type : {json(7), json(nullptr), json::array({"Feature"})}) {
+        json doc = minimal();
+        doc["type"] = type;
+        auto e = catch_error([&] { read_space_fields(doc); });
+        EXPECT_EQ(field_names(e), (std::vector<std::string>{"/type"})) << type.dump();
+        EXPECT_EQ(flatten_feature(doc), doc);
+    }
+}
+
 TEST(ReadSpaceFields, FeatureWithoutPropertiesReportsRequiredFields) {
     json feature{{"type", "Feature"}, {"geometry", k_square}, {"properties", nullptr}};
     auto e = catch_error([&] { read_space_fields(feature); });
