@@ -276,11 +276,11 @@ ParsedFile parse_brownfield(const std::string& text, const ImportOptions& option
     if (options.source && !options.source->empty()) {
         out.source = *options.source;
     } else if (auto seg = last_segment(first_value("OrganisationURI")); !seg.empty()) {
-        out.source = "brownfield:" + seg;
+        out.source = source_name("brownfield", seg);
     } else if (auto label = slugify(first_value("OrganisationLabel")); !label.empty()) {
-        out.source = "brownfield:" + label;
+        out.source = source_name("brownfield", label);
     } else {
-        out.source = "brownfield:" + stem_or_default(options);
+        out.source = source_name("brownfield", stem_or_default(options));
     }
 
     // One PROJ transformer for the whole file, made when the first grid reference needs it.

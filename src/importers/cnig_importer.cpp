@@ -186,7 +186,7 @@ ParsedFile parse_cnig(const std::string& text, const ImportOptions& options) {
     if (options.source && !options.source->empty()) {
         out.source = *options.source;
     } else {
-        out.source = "cnig:" + (producer.empty() ? stem_or_default(options) : producer);
+        out.source = source_name("cnig", producer.empty() ? stem_or_default(options) : producer);
     }
 
     CrsResolver crs;

@@ -269,7 +269,7 @@ ParsedFile parse_geojson(const std::string& text, const ImportOptions& options) 
     }
 
     // The file's source: given, or the one every feature names, or the file's own name.
-    const std::string file_source = "geojson:" + stem_or_default(options);
+    const std::string file_source = source_name("geojson", stem_or_default(options));
     std::optional<std::string> common;
     bool shared = true;
     for (const json* f : features) {

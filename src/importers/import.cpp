@@ -116,6 +116,11 @@ std::string stem_or_default(const ImportOptions& options) {
     return stem.empty() ? std::string("import") : stem;
 }
 
+std::string source_name(std::string_view format, std::string_view name) {
+    const std::string prefix = std::string(format) + ":";
+    return prefix + truncate_utf8(name, k_max_source - prefix.size());
+}
+
 } // namespace detail
 
 json to_json(const ImportReport& r) {
@@ -159,6 +164,12 @@ ImportFormat detect_format(std::string_view content) {
 }
 
 ParsedFile parse_file(std::string_view content, const ImportOptions& options) {
+    if (options.source && options.source->size() > detail::k_max_source) {
+        throw Error(ErrorKind::invalid_input,
+                    "the source name is longer than " + std::to_string(detail::k_max_source) +
+                        " bytes",
+                    "give a shorter source name");
+    }
     const ImportFormat format = options.format ? *options.format : detect_format(content);
     auto decoded = decode_text(content);
     if (trim_view(decoded.text).empty()) {

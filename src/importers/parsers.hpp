@@ -22,6 +22,11 @@ std::string reason_from(const Error& e);
 // The default source name part taken from the file name ("brighton.csv" -> "brighton").
 std::string stem_or_default(const ImportOptions& options);
 
+// "<format>:<name>", the source of a file's records when none is given (the name from the file
+// or its name), cut to k_max_source bytes in all: the API refuses a longer source when a space
+// is edited later.
+std::string source_name(std::string_view format, std::string_view name);
+
 // Text limits that the API enforces on the same fields (geo::read_space_fields).
 constexpr std::size_t k_max_name = 300;
 constexpr std::size_t k_max_address = 1000;

@@ -34,7 +34,15 @@ inline void parse_import(std::string_view bytes, importers::ImportFormat format)
     for (const auto& record : parsed.records) {
         IMPETUS_FUZZ_CHECK(geo::geometry_from_text(geo::geometry_to_text(record.fields.geometry)) ==
                            record.fields.geometry);
-        geo::read_space_fields(geo::space_writable_json(record.fields));
+        try {
+            geo::read_space_fields(geo::space_writable_json(record.fields));
+        } catch (const Error& e) {
+            for (const auto& f : e.fields()) {
+                std::fprintf(stderr, "line %zu: %s %s\n", record.line, f.field.c_str(),
+                             f.message.c_str());
+            }
+            violated("an accepted record is valid for the API", __FILE__, __LINE__);
+        }
     }
 }
 

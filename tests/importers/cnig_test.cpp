@@ -1,5 +1,6 @@
 // French CNIG friches files: semicolon CSV, WKT geometry in WGS84 or Lambert-93 (EPSG:2154).
 
+#include "geo/space_json.hpp"
 #include "importers/support.hpp"
 
 namespace impetus::importers {
@@ -97,6 +98,23 @@ TEST(CnigParse, CurrentSchemaKeyAndLongitudeLatitudeColumns) {
     EXPECT_EQ(p.records[0].fields.source_id, "S1");
     ASSERT_EQ(p.rejected.size(), 1u);
     EXPECT_EQ(p.rejected[0].reason, "site_id is empty");
+}
+
+TEST(CnigParse, SourceFromALongProducerFitsWhatTheApiTakes) {
+    ImportOptions o;
+    o.file_name = "friches.csv";
+    const std::string producer(300, 'p');
+    auto p = parse_file("site_id,site_nom,longitude,latitude,source_producteur\n"
+                        "S1,Halle,2.35,48.85," + producer + "\n", o);
+    EXPECT_EQ(p.source, "cnig:" + std::string(195, 'p'));
+    ASSERT_EQ(p.records.size(), 1u);
+    EXPECT_EQ(p.records[0].fields.source, p.source);
+    // A space made of the record can be edited through the API later.
+    EXPECT_NO_THROW(geo::read_space_fields(geo::space_writable_json(p.records[0].fields)));
+
+    o.source = std::string(201, 's');
+    EXPECT_THROW(parse_file("site_id,site_nom,longitude,latitude\nS1,Halle,2.35,48.85\n", o),
+                 Error);
 }
 
 TEST(CnigParse, MissingKeyOrGeometryColumnRejectsTheFile) {
