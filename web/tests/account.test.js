@@ -181,6 +181,8 @@ test('people change their password on the account page and sign in again with it
   await change.click();
   await page.locator('#pw-repeat-error').filter({ hasText: 'is not the same as the new password' }).waitFor();
   assert.equal(await page.locator('#pw-new-error').count(), 0);
+  // The form moves the focus to the first field in error just after it renders the errors.
+  await page.waitForFunction(() => document.activeElement?.id === 'pw-repeat');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'pw-repeat');
 
   // The server's answer to a wrong current password stands beside that field.
@@ -206,6 +208,7 @@ test('people change their password on the account page and sign in again with it
   await change.click();
   await page.getByRole('status').filter({ hasText: 'Your password is changed' }).waitFor();
   await page.getByRole('status').filter({ hasText: 'Your personal API tokens were revoked as well' }).waitFor();
+  await page.waitForFunction(() => document.activeElement?.getAttribute('role') === 'status');
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('role')), 'status');
   assert.deepEqual(await axeViolations(page), []);
   const withToken = await context.request.get(`${server.base}/api/v1/me`, { headers: { Authorization: `Bearer ${secret}` } });
