@@ -34,7 +34,7 @@ void warm_up(int port) {
 int health_after_flood(int port) {
     HttpClient client("127.0.0.1", static_cast<std::uint16_t>(port));
     int status = 0;
-    for (int attempt = 0; attempt < 100 && status != 200; ++attempt) {
+    for (int attempt = 0; attempt < 400 && status != 200; ++attempt) {
         try {
             status = client.get("/api/v1/health").status;
         } catch (const std::exception&) {
@@ -115,7 +115,7 @@ TEST(ServeLimits, OutOfDescriptorsTheServerWaitsInsteadOfSpinning) {
     const std::string text = read_file(log);
     const std::size_t reports = lines_containing(text, "accept:");
     EXPECT_GE(reports, 1u) << text.substr(0, 2000);
-    EXPECT_LE(reports, 3u) << text.substr(0, 2000);
+    EXPECT_LE(reports, 5u) << text.substr(0, 2000); // one per 10 s while the flood lasts
     EXPECT_LT(text.size(), 20000u);
 }
 
