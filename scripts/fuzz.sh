@@ -5,7 +5,7 @@
 #
 # Installs clang and libFuzzer when missing, builds the targets with the address and undefined
 # behaviour sanitizers into build-fuzz/ (--no-build runs them as last built), and runs each on
-# its working corpus (build-fuzz/work/<name>/corpus: the seeds of tests/fuzz/corpus/<name>/,
+# its working corpus (build-fuzz/runs/<name>/corpus: the seeds of tests/fuzz/corpus/<name>/,
 # the saved findings of tests/fuzz/regressions/<name>/ and what earlier runs added). An input
 # that crashes, leaks, times out or runs out of memory is copied to
 # tests/fuzz/regressions/<name>/, where the test suite replays it (fuzz_replay) from then on;
@@ -61,11 +61,18 @@ summary=()
 for name in "${names[@]}"; do
   program=build-fuzz/tests/fuzz/${name}_fuzz
   [ -x "$program" ] || { echo "fuzz: no target $name ($program)" >&2; exit 2; }
-  work=build-fuzz/work/$name
+  work=build-fuzz/runs/$name
   mkdir -p "$work/corpus"
   rm -rf "$work/artifacts"
   mkdir -p "$work/artifacts"
   cp -n tests/fuzz/corpus/"$name"/* "$work/corpus/"
+  if [ "$name" = pbf ]; then
+    # Real extracts stay in ../shared/data: their first blocks seed the PBF checks.
+    for f in ../shared/data/osm/*.osm.pbf; do
+      [ -f "$f" ] || continue
+      head -c "$(max_len_for pbf)" "$f" >"$work/corpus/$(basename "$f" .osm.pbf)-head"
+    done
+  fi
   if [ -d tests/fuzz/regressions/"$name" ]; then
     cp -n tests/fuzz/regressions/"$name"/* "$work/corpus/" 2>/dev/null || true
   fi

@@ -1,12 +1,13 @@
 // Replays the saved inputs of every fuzz target (tests/fuzz/<name>_fuzz.cpp) in the ordinary
 // test build: the seed corpus in corpus/<name>/ and the inputs that once crashed a target in
-// regressions/<name>/. A crash, a broken promise or an exception other than impetus::Error
+// regressions/<name>/ (the PBF checks also the shared OpenStreetMap extracts). A crash, a broken promise or an exception other than impetus::Error
 // fails the target's test. Each target's entry function is compiled here under the name
 // impetus_fuzz_<name> instead of LLVMFuzzerTestOneInput (tests/fuzz/CMakeLists.txt).
 
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -34,23 +35,62 @@ std::vector<fs::path> files_in(const fs::path& dir) {
     return out;
 }
 
+struct Input {
+    std::string label;
+    std::string bytes;
+};
+
+std::string read_all(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string{std::istreambuf_iterator<char>(in), {}};
+}
+
+// Real OpenStreetMap extracts are not copied into the repository: the PBF checks replay the
+// shared extracts (../shared/data/osm), whole and cut inside their data, and the test fixture
+// the build makes from its OPL source.
+std::vector<Input> extracts() {
+    std::vector<Input> out;
+    const fs::path shared = fs::path(IMPETUS_SHARED_DATA) / "osm";
+    auto files = files_in(shared);
+    std::erase_if(files, [](const fs::path& p) { return p.extension() != ".pbf"; });
+    if (files.empty() && std::getenv("CI")) {
+        ADD_FAILURE() << "no OpenStreetMap extracts in " << shared;
+    }
+    files.push_back(fs::path(IMPETUS_GENERATED_DATA) / "discovery" / "town.osm.pbf");
+    for (const auto& f : files) {
+        std::string bytes = read_all(f);
+        EXPECT_FALSE(bytes.empty()) << f;
+        for (std::size_t cut : {std::size_t{300}, std::size_t{4096}}) {
+            if (bytes.size() > cut) out.push_back({f.string() + " cut at " + std::to_string(cut),
+                                                   bytes.substr(0, cut)});
+        }
+        out.push_back({f.string(), std::move(bytes)});
+    }
+    return out;
+}
+
 void replay(const std::string& name, FuzzEntry entry) {
     const fs::path root = fs::path(IMPETUS_SOURCE_DIR) / "tests" / "fuzz";
     const auto seeds = files_in(root / "corpus" / name);
     EXPECT_FALSE(seeds.empty()) << "no seed corpus in " << (root / "corpus" / name);
-    auto inputs = seeds;
-    for (auto& p : files_in(root / "regressions" / name)) inputs.push_back(std::move(p));
-    for (const auto& path : inputs) {
-        std::ifstream in(path, std::ios::binary);
-        const std::string bytes{std::istreambuf_iterator<char>(in), {}};
+    std::vector<Input> inputs;
+    for (const auto& p : seeds) inputs.push_back({p.string(), read_all(p)});
+    for (const auto& p : files_in(root / "regressions" / name)) {
+        inputs.push_back({p.string(), read_all(p)});
+    }
+    if (name == "pbf") {
+        for (auto& e : extracts()) inputs.push_back(std::move(e));
+    }
+    for (const auto& input : inputs) {
+        const std::string& bytes = input.bytes;
         // Named before the call, so that the output of a crash says which input it was.
-        std::fprintf(stderr, "replaying %s\n", path.c_str());
+        std::fprintf(stderr, "replaying %s\n", input.label.c_str());
         try {
             entry(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
         } catch (const std::exception& e) {
-            ADD_FAILURE() << path << ": " << e.what();
+            ADD_FAILURE() << input.label << ": " << e.what();
         } catch (...) {
-            ADD_FAILURE() << path << ": an exception that is no std::exception";
+            ADD_FAILURE() << input.label << ": an exception that is no std::exception";
         }
     }
 }
