@@ -91,8 +91,9 @@ struct Server::Impl {
     // still runs: destroying it with suspended sessions would free strands under them.
     std::mutex live_mutex;
     std::set<beast::tcp_stream*> live;
-    // Open connections per client address (under live_mutex).
+    // Open connections per client address, and in all (under live_mutex).
     std::map<std::string, std::size_t> per_address;
+    std::size_t open_total = 0;
     // Bytes of request bodies being read into memory now, over all connections.
     std::atomic<std::size_t> body_memory{0};
     // The accept loop's complaints, at most one line per interval.
@@ -160,21 +161,20 @@ std::filesystem::path spool_path(const std::filesystem::path& dir) {
 
 bool Server::Impl::open_connection(const std::string& remote) {
     std::lock_guard lock(live_mutex);
-    std::size_t total = 0;
-    for (const auto& [_, n] : per_address) total += n;
+    if (open_total >= options.max_connections) return false;
     auto& mine = per_address[remote];
-    if (total >= options.max_connections || mine >= options.max_connections_per_address) {
-        if (mine == 0) per_address.erase(remote);
-        return false;
-    }
+    if (mine >= options.max_connections_per_address) return false;
     ++mine;
+    ++open_total;
     return true;
 }
 
 void Server::Impl::close_connection(const std::string& remote) {
     std::lock_guard lock(live_mutex);
     auto it = per_address.find(remote);
-    if (it != per_address.end() && --it->second == 0) per_address.erase(it);
+    if (it == per_address.end()) return;
+    --open_total;
+    if (--it->second == 0) per_address.erase(it);
 }
 
 namespace {
