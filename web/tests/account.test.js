@@ -99,6 +99,8 @@ test('administrators browse and filter the audit log and download it', async () 
   await page.getByRole('button', { name: 'Filter' }).click();
   await page.waitForURL(/entity=workspace/);
   await page.getByText('1 entries').waitFor();
+  // The count and the rows of the new page may render a moment apart.
+  await rows.filter({ hasText: /created · Workspace/ }).first().waitFor();
   assert.match(await rows.first().innerText(), /created · Workspace/);
   const csv = page.getByRole('link', { name: 'Download as CSV' });
   assert.equal(await csv.getAttribute('href'), '/api/v1/workspaces/demo/audit.csv?entity=workspace');
