@@ -16,6 +16,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace impetus {
@@ -67,9 +68,13 @@ struct StoreCheck {
     int schema_version = 0;
 };
 
-class Store {
+// The interface is cut into facets, one per domain area, which Store puts together; a
+// workflow that changes several facets at once runs them in one Store::transaction.
+
+// Workspaces and their organisations.
+class WorkspaceStore {
 public:
-    virtual ~Store() = default;
+    virtual ~WorkspaceStore() = default;
 
     // -- workspaces
     virtual Workspace create_workspace(const Workspace& w) = 0;
@@ -85,6 +90,12 @@ public:
     virtual std::vector<Organisation> list_organisations(Id workspace_id, std::size_t limit,
                                                          std::size_t offset,
                                                          std::size_t* total) = 0;
+};
+
+// Spaces, their status history and import batches.
+class SpaceStore {
+public:
+    virtual ~SpaceStore() = default;
 
     // -- spaces
     // Creates a space with `status` and records the creation in its history with `reason`.
@@ -122,6 +133,15 @@ public:
             .outcomes;
     }
 
+    // The bounding box of every space (of one workspace, or all); empty when there are none.
+    virtual BBox extent(std::optional<Id> workspace_id) = 0;
+};
+
+// Background jobs (discovery scans) with their progress and outcome.
+class JobStore {
+public:
+    virtual ~JobStore() = default;
+
     // -- background jobs
     virtual Job create_job(Id workspace_id, const std::string& kind,
                            const nlohmann::json& params) = 0;
@@ -134,6 +154,12 @@ public:
     virtual std::vector<Job> list_jobs(Id workspace_id, std::size_t limit) = 0;
     // Jobs left queued or running by a process that stopped are marked failed; returns how many.
     virtual std::size_t fail_interrupted_jobs() = 0;
+};
+
+// Accounts, roles, organisation members, sessions, API tokens and e-mail links.
+class AccountStore {
+public:
+    virtual ~AccountStore() = default;
 
     // -- accounts (every change is audited with the current actor, store/actor.hpp)
     // Error(conflict) when the e-mail is taken. `password_hash` is an encoded Argon2id hash.
@@ -201,6 +227,12 @@ public:
                                     const std::string& expires_at) = 0;
     virtual std::optional<Id> consume_email_token(EmailTokenPurpose purpose,
                                                   const std::string& token_hash) = 0;
+};
+
+// The mail outbox, delivered by the server's outbox thread.
+class OutboxStore {
+public:
+    virtual ~OutboxStore() = default;
 
     // The mail outbox: written in the same transaction as what causes the mail.
     virtual void enqueue_mail(const std::string& to, const std::string& subject,
@@ -208,6 +240,12 @@ public:
     virtual std::vector<OutgoingMail> pending_mail(std::size_t limit) = 0;
     virtual void mark_mail_sent(Id mail_id) = 0;
     virtual void mark_mail_failed(Id mail_id, const std::string& error) = 0;
+};
+
+// Citizens' reports of vacant places and the decisions on them.
+class ReportStore {
+public:
+    virtual ~ReportStore() = default;
 
     // -- citizens' reports (store only the hash of the follow link's token)
     virtual Report create_report(const Report& r, const std::string& follow_hash) = 0;
@@ -226,6 +264,12 @@ public:
                                 SpaceStatus status, const std::string& reason) = 0;
     virtual Report merge_report(Id workspace_id, Id id, Id space_id, const std::string& reason) = 0;
     virtual Report reject_report(Id workspace_id, Id id, const std::string& reason) = 0;
+};
+
+// Calls for temporary use, applications, attachments, evaluation sheets and decisions.
+class CallStore {
+public:
+    virtual ~CallStore() = default;
 
     // -- calls for temporary use, their applications and the jury's sheets. Writes that carry
     // a version (update_call, update_application) fail with Error(conflict) when the record
@@ -262,21 +306,62 @@ public:
     // Saves an evaluator's sheet; `submit` makes it final (Error(conflict) to change it after).
     virtual Evaluation save_evaluation(Id workspace_id, const Evaluation& e, bool submit) = 0;
     virtual std::vector<Evaluation> evaluations(Id workspace_id, Id call_id) = 0;
+};
+
+// The append-only audit log every write of the other facets appends to.
+class AuditStore {
+public:
+    virtual ~AuditStore() = default;
 
     // The audit log, newest first.
     virtual std::vector<AuditEntry> audit_log(const AuditQuery& q, std::size_t* total) = 0;
+};
 
-    // The bounding box of every space (of one workspace, or all); empty when there are none.
-    virtual BBox extent(std::optional<Id> workspace_id) = 0;
-
-    // A number that changes whenever any data changes (for response caches and ETags).
-    virtual std::uint64_t data_generation() = 0;
+// Administration: schema, backups and the integrity check, which each backend does its own
+// way.
+class AdminStore {
+public:
+    virtual ~AdminStore() = default;
 
     // -- administration
     virtual int schema_version() = 0;
     virtual void backup(const std::filesystem::path& target) = 0;
     virtual StoreCheck check() = 0;
 };
+
+class Store : public WorkspaceStore,
+              public SpaceStore,
+              public JobStore,
+              public AccountStore,
+              public OutboxStore,
+              public ReportStore,
+              public CallStore,
+              public AuditStore,
+              public AdminStore {
+public:
+    ~Store() override = default;
+
+    // A number that changes whenever any data changes (for response caches and ETags).
+    virtual std::uint64_t data_generation() = 0;
+
+    // Runs fn as one unit of work: every write asked of this store on this thread while fn runs
+    // joins one transaction (reads see those writes), committed when fn returns and rolled back
+    // entirely when it throws. A workflow that changes several records and queues its mails
+    // (services/) is atomic this way; the store's own methods are each atomic already.
+    virtual void transaction(const std::function<void()>& fn) = 0;
+};
+
+// fn() computed in one Store::transaction, its result returned.
+template <typename F> auto in_transaction(Store& store, F&& fn) {
+    using R = decltype(fn());
+    if constexpr (std::is_void_v<R>) {
+        store.transaction(fn);
+    } else {
+        std::optional<R> result;
+        store.transaction([&] { result.emplace(fn()); });
+        return std::move(*result);
+    }
+}
 
 // When a commit counts as written (SQLite's PRAGMA synchronous, in WAL mode). `full`: the log
 // is flushed to the disk at every commit, before the write is acknowledged, so that an

@@ -192,12 +192,14 @@ std::optional<std::string> Statement::opt_text(int col) const {
     return text(col);
 }
 
-WriteTransaction::WriteTransaction(Connection& c) : m_conn(c) { m_conn.exec("BEGIN IMMEDIATE"); }
+WriteTransaction::WriteTransaction(Connection& c, bool nested) : m_conn(c), m_nested(nested) {
+    m_conn.exec(m_nested ? "SAVEPOINT nested" : "BEGIN IMMEDIATE");
+}
 
 WriteTransaction::~WriteTransaction() {
     if (!m_done) {
         try {
-            m_conn.exec("ROLLBACK");
+            m_conn.exec(m_nested ? "ROLLBACK TO nested; RELEASE nested" : "ROLLBACK");
         } catch (...) {
             // A failed rollback leaves SQLite to roll back on its own; nothing more to do.
         }
@@ -205,15 +207,17 @@ WriteTransaction::~WriteTransaction() {
 }
 
 void WriteTransaction::commit() {
-    m_conn.exec("COMMIT");
+    m_conn.exec(m_nested ? "RELEASE nested" : "COMMIT");
     m_done = true;
 }
 
-ReadTransaction::ReadTransaction(Connection& c) : m_conn(c) {
-    m_conn.prepare_cached("BEGIN").run();
+ReadTransaction::ReadTransaction(Connection& c)
+    : m_conn(c), m_joined(sqlite3_get_autocommit(c.handle()) == 0) {
+    if (!m_joined) m_conn.prepare_cached("BEGIN").run();
 }
 
 ReadTransaction::~ReadTransaction() {
+    if (m_joined) return;
     try {
         m_conn.prepare_cached("COMMIT").run();
     } catch (...) {

@@ -90,18 +90,23 @@ private:
 };
 
 // BEGIN IMMEDIATE ... COMMIT; rolls back when destroyed uncommitted.
+// BEGIN IMMEDIATE ... COMMIT, or with `nested` a savepoint inside a transaction already open on
+// the connection (a write joining a Store::transaction): it commits into that transaction, and
+// rolls back only its own changes when it fails.
 class WriteTransaction {
 public:
-    explicit WriteTransaction(Connection& c);
+    explicit WriteTransaction(Connection& c, bool nested = false);
     ~WriteTransaction();
     void commit();
 
 private:
     Connection& m_conn;
+    bool m_nested = false;
     bool m_done = false;
 };
 
-// BEGIN (deferred) ... COMMIT: one consistent snapshot for several reads (WAL).
+// BEGIN (deferred) ... COMMIT: one consistent snapshot for several reads (WAL). Inside a
+// transaction already open on the connection, the reads simply join it.
 class ReadTransaction {
 public:
     explicit ReadTransaction(Connection& c);
@@ -109,6 +114,7 @@ public:
 
 private:
     Connection& m_conn;
+    bool m_joined = false;
 };
 
 [[noreturn]] void throw_sqlite(sqlite3* db, int rc, std::string_view what);

@@ -578,7 +578,37 @@ std::unique_ptr<Connection> SqliteStore::open_connection(bool writer) {
     return c;
 }
 
+namespace {
+// The store whose transaction() this thread is running, if any.
+thread_local const SqliteStore* t_transaction_of = nullptr;
+} // namespace
+
+bool SqliteStore::in_transaction() const noexcept { return t_transaction_of == this; }
+
+void SqliteStore::transaction(const std::function<void()>& fn) {
+    if (in_transaction()) { // already inside: the work simply joins it
+        fn();
+        return;
+    }
+    std::lock_guard lock(m_write_mutex);
+    WriteTransaction tx(*m_writer);
+    t_transaction_of = this;
+    m_transaction_changed = false;
+    try {
+        fn();
+        if (m_transaction_changed) {
+            m_writer->exec("UPDATE meta SET value = value + 1 WHERE key = 'generation'");
+        }
+        tx.commit();
+    } catch (...) {
+        t_transaction_of = nullptr;
+        throw;
+    }
+    t_transaction_of = nullptr;
+}
+
 SqliteStore::ReaderLease SqliteStore::reader() {
+    if (in_transaction()) return ReaderLease(*this, *m_writer);
     {
         std::lock_guard lock(m_pool_mutex);
         if (!m_idle.empty()) {

@@ -143,7 +143,13 @@ public:
     void backup(const std::filesystem::path& target) override;
     StoreCheck check() override;
 
+    void transaction(const std::function<void()>& fn) override;
+
 private:
+    // Whether this thread runs inside transaction() of this store: its writes then join that
+    // transaction (as savepoints) and its reads go through the writer connection, which sees
+    // them.
+    bool in_transaction() const noexcept;
     class ReaderLease;
     ReaderLease reader();
     std::unique_ptr<Connection> open_connection(bool writer);
@@ -153,6 +159,7 @@ private:
     StoreOptions m_options;
     std::mutex m_write_mutex;
     std::unique_ptr<Connection> m_writer;
+    bool m_transaction_changed = false; // a write inside transaction() changed data
     std::mutex m_pool_mutex;
     std::vector<std::unique_ptr<Connection>> m_idle;
 
@@ -167,10 +174,12 @@ private:
 };
 
 // A reader connection from the pool, returned to it when the lease ends.
+// Inside transaction(), the lease borrows the writer connection instead.
 class SqliteStore::ReaderLease {
 public:
     ReaderLease(SqliteStore& store, std::unique_ptr<Connection> c)
-        : m_store(store), m_conn(std::move(c)) {}
+        : m_store(store), m_conn(std::move(c)), m_use(m_conn.get()) {}
+    ReaderLease(SqliteStore& store, Connection& borrowed) : m_store(store), m_use(&borrowed) {}
     ~ReaderLease() {
         if (!m_conn) return;
         std::lock_guard lock(m_store.m_pool_mutex);
@@ -179,12 +188,13 @@ public:
         }
     }
     ReaderLease(ReaderLease&&) = default;
-    Connection& operator*() { return *m_conn; }
-    Connection* operator->() { return m_conn.get(); }
+    Connection& operator*() { return *m_use; }
+    Connection* operator->() { return m_use; }
 
 private:
     SqliteStore& m_store;
     std::unique_ptr<Connection> m_conn;
+    Connection* m_use = nullptr;
 };
 
 // Appends to the audit log inside the caller's write transaction, with the current actor
@@ -201,26 +211,30 @@ void queue_mail(Connection& c, const std::string& to, const std::string& subject
 // bumps the data generation, and commits; any exception rolls everything back.
 // With commit == false everything is rolled back (dry runs). Writes that change no data a
 // reader sees through the space, workspace or organisation routes (job progress) leave the
-// data generation alone, so response caches stay valid.
+// data generation alone, so response caches stay valid. Inside transaction() the write is a
+// savepoint of that transaction, and the generation moves when it commits.
 template <typename F> auto SqliteStore::write(F&& fn, bool commit, bool data_change) {
-    std::lock_guard lock(m_write_mutex);
-    WriteTransaction tx(*m_writer);
+    const bool nested = in_transaction();
+    std::unique_lock<std::mutex> lock(m_write_mutex, std::defer_lock);
+    if (!nested) lock.lock();
+    WriteTransaction tx(*m_writer, nested);
+    auto finish = [&] {
+        if (!commit) return;
+        if (data_change) {
+            if (nested) {
+                m_transaction_changed = true;
+            } else {
+                m_writer->exec("UPDATE meta SET value = value + 1 WHERE key = 'generation'");
+            }
+        }
+        tx.commit();
+    };
     if constexpr (std::is_void_v<decltype(fn(*m_writer))>) {
         fn(*m_writer);
-        if (commit) {
-            if (data_change) {
-                m_writer->exec("UPDATE meta SET value = value + 1 WHERE key = 'generation'");
-            }
-            tx.commit();
-        }
+        finish();
     } else {
         auto result = fn(*m_writer);
-        if (commit) {
-            if (data_change) {
-                m_writer->exec("UPDATE meta SET value = value + 1 WHERE key = 'generation'");
-            }
-            tx.commit();
-        }
+        finish();
         return result;
     }
 }
