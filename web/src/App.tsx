@@ -1,24 +1,31 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Layout } from './components/Layout';
-import { onLanguageChange, t } from './i18n';
+import { onLanguageChange } from './i18n';
 import { useLocation } from './router';
-import { HomePage } from './pages/HomePage';
-import { MapPage } from './pages/MapPage';
-import { SpacePage } from './pages/SpacePage';
-import { AdminPage } from './pages/AdminPage';
-import { SpaceFormPage } from './pages/SpaceFormPage';
-import { ImportPage } from './pages/ImportPage';
-import { DiscoveryPage } from './pages/DiscoveryPage';
-import { ForgotPage, LinkPage, LoginPage, RegisterPage, ResetPage } from './pages/AccountPages';
 import { StaffOnly } from './components/StaffOnly';
-import { AuditPage } from './pages/AuditPage';
-import { MyAccountPage } from './pages/MyAccountPage';
-import { FollowReportPage, ModerationPage, ReportFormPage } from './pages/ReportPages';
-import { CallPage, CallsPage } from './pages/CallPages';
-import { ApplicationFormPage, ApplicationPage, MyApplicationsPage } from './pages/ApplicationPages';
-import { CallFormPage, CallManagePage, CallsAdminPage } from './pages/CallAdminPages';
-import { CallMatchingPage } from './pages/CallMatchingPage';
-import { EvaluationPage } from './pages/EvaluationPage';
+import { ForgotPage, LinkPage, LoginPage, RegisterPage, ResetPage } from './pages/account/AccountPages';
+import { MyAccountPage } from './pages/account/MyAccountPage';
+import { AdminPage } from './pages/admin/AdminPage';
+import { AuditPage } from './pages/admin/AuditPage';
+import { ImportPage } from './pages/admin/ImportPage';
+import { ApplicationFormPage } from './pages/applications/ApplicationFormPage';
+import { ApplicationPage } from './pages/applications/ApplicationPage';
+import { MyApplicationsPage } from './pages/applications/MyApplicationsPage';
+import { CallFormPage } from './pages/calls/CallFormPage';
+import { CallManagePage } from './pages/calls/CallManagePage';
+import { CallMatchingPage } from './pages/calls/CallMatchingPage';
+import { CallPage, CallsPage } from './pages/calls/CallPages';
+import { CallsAdminPage } from './pages/calls/CallsAdminPage';
+import { EvaluationPage } from './pages/calls/EvaluationPage';
+import { DiscoveryPage } from './pages/discovery/DiscoveryPage';
+import { HomePage } from './pages/home/HomePage';
+import { NotFoundPage } from './pages/home/NotFoundPage';
+import { MapPage } from './pages/map/MapPage';
+import { FollowReportPage } from './pages/reports/FollowReportPage';
+import { ModerationPage } from './pages/reports/ModerationPage';
+import { ReportFormPage } from './pages/reports/ReportFormPage';
+import { SpaceFormPage } from './pages/spaces/SpaceFormPage';
+import { SpacePage } from './pages/spaces/SpacePage';
 
 export function App() {
   const { route, query } = useLocation();
@@ -59,14 +66,7 @@ export function App() {
     case 'reset': page = <ResetPage query={query} />; break;
     case 'verify': page = <LinkPage kind="verify" query={query} />; break;
     case 'unlock': page = <LinkPage kind="unlock" query={query} />; break;
-    default:
-      page = (
-        <section>
-          <h1>{t('notfound.title')}</h1>
-          <p>{t('notfound.text')}</p>
-          <a href="/">{t('nav.home')}</a>
-        </section>
-      );
+    default: page = <NotFoundPage />;
   }
   return <Layout ws={ws} route={route.page}>{page}</Layout>;
 }

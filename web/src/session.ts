@@ -1,17 +1,9 @@
 // The signed-in account, as the server knows it (GET /api/v1/me), and the session's CSRF token,
-// which every write carries (api.ts). Pages subscribe through useSession().
+// which every write carries (api/client.ts). Pages subscribe through useSession().
 
 import { useEffect, useState } from 'preact/hooks';
-
-export interface Account {
-  id: number;
-  email: string;
-  display_name: string;
-  email_verified: boolean;
-  instance_admin: boolean;
-  roles: { workspace: string; role: string }[];
-  csrf_token?: string;
-}
+import { api } from './api/client';
+import type { Account } from './api/types';
 
 // undefined: not asked yet; null: nobody is signed in.
 let current: Account | null | undefined;
@@ -28,8 +20,7 @@ export function csrfToken(): string {
 
 export async function loadSession(): Promise<void> {
   try {
-    const res = await fetch('/api/v1/me', { headers: { Accept: 'application/json' } });
-    set(res.ok ? ((await res.json()) as Account) : null);
+    set(await api('get', '/api/v1/me'));
   } catch {
     set(null);
   }

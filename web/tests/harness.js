@@ -55,7 +55,9 @@ export async function startServer({ workspaces = [], serveArgs = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'impetus-web-'));
   const db = join(dir, 'web.db');
   for (const ws of workspaces) {
-    cli(['workspace', 'create', ws.slug, '--name', ws.name, '--center', ws.center, '--zoom', String(ws.zoom ?? 13)], db);
+    // Without `center` the workspace has no map view, as one created without --center.
+    const view = ws.center ? ['--center', ws.center, '--zoom', String(ws.zoom ?? 13)] : [];
+    cli(['workspace', 'create', ws.slug, '--name', ws.name, ...view], db);
     for (const file of ws.imports ?? []) cli(['import', file, '--workspace', ws.slug], db);
   }
   cli(['user', 'create', ADMIN.email, '--admin', '--name', 'Ada Admin', '--password-stdin'], db, `${ADMIN.password}\n`);
@@ -138,8 +140,11 @@ export async function axeViolations(page) {
   }));
 }
 
+// Where the tests leave their screenshots: build/screenshots (ignored by git), so that a test
+// run leaves the work tree as it found it. scripts/screenshots.sh copies the ones the README
+// shows into docs/screenshots.
 export function screenshotDir() {
-  const dir = join(root, 'docs', 'screenshots');
+  const dir = process.env.IMPETUS_SCREENSHOTS ?? join(root, 'build', 'screenshots');
   mkdirSync(dir, { recursive: true });
   return dir;
 }

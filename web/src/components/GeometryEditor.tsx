@@ -5,7 +5,7 @@ import iconUrl from 'leaflet/dist/images/marker-icon.png';
 import iconRetinaUrl from 'leaflet/dist/images/marker-icon-2x.png';
 import shadowUrl from 'leaflet/dist/images/marker-shadow.png';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Geometry, Workspace } from '../api';
+import type { Geometry, Workspace } from '../api/types';
 import { formatNumber, t } from '../i18n';
 import { boundsOf, createMap } from '../map';
 
@@ -48,7 +48,7 @@ export function GeometryEditor({ workspace, value, onChange, invalid, describedB
   };
 
   useEffect(() => {
-    const map = createMap(el.current!, workspace, t('form.map_label'));
+    const map = createMap(el.current!, workspace, t('form.map_label'), { fitToSpaces: !value });
     mapRef.current = map;
     map.pm.addControls({
       position: 'topleft',

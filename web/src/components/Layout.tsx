@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { LANGUAGES, language, setLanguage, t } from '../i18n';
-import { api } from '../api';
+import { api } from '../api/client';
 import { navigate, paths } from '../router';
 import { setSession, useSession } from '../session';
 
@@ -26,7 +26,7 @@ export function Layout({ ws, route, children }: Props) {
   const me = useSession();
   const signOut = async () => {
     try {
-      await api.logout();
+      await api('post', '/api/v1/auth/logout');
     } finally {
       setSession(null);
       navigate('/');

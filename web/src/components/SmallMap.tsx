@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
-import type { Space, Workspace } from '../api';
+import type { Space, Workspace } from '../api/types';
 import { t } from '../i18n';
 import { boundsOf, createMap, geometryLayer, STATUS_COLOURS } from '../map';
 
@@ -7,7 +7,7 @@ import { boundsOf, createMap, geometryLayer, STATUS_COLOURS } from '../map';
 export function SmallMap({ workspace, space }: { workspace: Workspace; space: Space }) {
   const el = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    const map = createMap(el.current!, workspace, t('space.location_map', { name: space.name }));
+    const map = createMap(el.current!, workspace, t('space.location_map', { name: space.name }), { fitToSpaces: false });
     geometryLayer(space.geometry, STATUS_COLOURS[space.status]).addTo(map);
     if (space.geometry.type === 'Point') {
       map.setView([space.geometry.coordinates[1], space.geometry.coordinates[0]], 17);

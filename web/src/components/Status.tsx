@@ -1,4 +1,4 @@
-import type { SpaceStatus } from '../api';
+import type { SpaceStatus } from '../api/types';
 import { t } from '../i18n';
 import { STATUS_COLOURS } from '../map';
 

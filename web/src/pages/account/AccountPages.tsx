@@ -1,46 +1,31 @@
 // Signing in and the account's e-mailed links: sign in, create an account, ask for a password
 // reset, and the pages the e-mails link to (confirm the address, choose a new password, unlock).
 
+import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError } from '../api';
-import { ErrorMessage, Loading } from '../components/Messages';
-import { useDocumentTitle } from '../hooks';
-import { t } from '../i18n';
-import { navigate } from '../router';
-import { loadSession, setSession } from '../session';
+import { api, ApiError } from '../../api/client';
+import { Field } from '../../components/Field';
+import { ErrorMessage, Loading } from '../../components/Messages';
+import { useAction, useDocumentTitle } from '../../hooks';
+import { t } from '../../i18n';
+import { navigate } from '../../router';
+import { loadSession, setSession } from '../../session';
 
-function Field(props: { id: string; label: string; type?: string; value: string; error?: string; autocomplete?: string; onInput: (v: string) => void }) {
-  return (
-    <div class="field">
-      <label for={props.id}>{props.label}</label>
-      <input id={props.id} type={props.type ?? 'text'} value={props.value} autocomplete={props.autocomplete}
-        aria-invalid={props.error ? true : undefined} aria-describedby={props.error ? `${props.id}-error` : undefined}
-        onInput={(e) => props.onInput((e.target as HTMLInputElement).value)} />
-      {props.error && <p id={`${props.id}-error`} class="field-error">{props.error}</p>}
-    </div>
-  );
+// A text input of these forms, its value kept by the page (<Field> gives it its id and state).
+function TextInput({ onInput, ...rest }: Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'onInput'> & { onInput: (v: string) => void }) {
+  return <input type="text" {...rest} onInput={(e) => onInput((e.target as HTMLInputElement).value)} />;
 }
 
-// A form's submission: runs `action`, keeps its error (shown beside the fields and in an
-// alert) and whether it is done.
-function useSubmit(action: () => Promise<unknown>) {
-  const [busy, setBusy] = useState(false);
+// A form's submission: runs `action`, keeps its problem (its field errors shown beside the
+// fields, the rest in an alert) and whether it is done.
+function useSubmit(task: () => Promise<unknown>) {
+  const action = useAction();
   const [done, setDone] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      setDone(true);
-    } catch (err) {
-      setError(err as ApiError);
-    } finally {
-      setBusy(false);
-    }
+    if (await action.run(async () => { await task(); })) setDone(true);
   };
-  return { submit, busy, done, error };
+  return { submit, busy: action.busy, done, error: action.error, fields: action.fields };
 }
 
 // Only paths of this site are followed after signing in.
@@ -53,16 +38,16 @@ export function LoginPage({ query }: { query: URLSearchParams }) {
   useDocumentTitle(t('account.sign_in'));
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const { submit, busy, error } = useSubmit(async () => {
-    setSession(await api.login(email, password));
+  const { submit, busy, error, fields } = useSubmit(async () => {
+    setSession(await api('post', '/api/v1/auth/login', { body: { email, password } }));
     navigate(safeNext(query));
   });
   return (
     <section class="narrow">
       <h1>{t('account.sign_in')}</h1>
       <form onSubmit={submit} noValidate>
-        <Field id="l-email" label={t('account.email')} type="email" autocomplete="username" value={email} onInput={setEmail} error={error?.fields.get('/email')} />
-        <Field id="l-password" label={t('account.password')} type="password" autocomplete="current-password" value={password} onInput={setPassword} error={error?.fields.get('/password')} />
+        <Field id="l-email" label={t('account.email')} error={fields.get('/email')}><TextInput type="email" autocomplete="username" value={email} onInput={setEmail} /></Field>
+        <Field id="l-password" label={t('account.password')} error={fields.get('/password')}><TextInput type="password" autocomplete="current-password" value={password} onInput={setPassword} /></Field>
         <button type="submit" disabled={busy}>{t('account.sign_in')}</button>
       </form>
       {error && <ErrorMessage error={error} />}
@@ -76,7 +61,7 @@ export function RegisterPage() {
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
-  const { submit, done, error } = useSubmit(() => api.register(email, password, name));
+  const { submit, done, error, fields } = useSubmit(() => api('post', '/api/v1/auth/register', { body: { email, password, display_name: name } }));
   return (
     <section class="narrow">
       <h1>{t('account.register')}</h1>
@@ -84,9 +69,9 @@ export function RegisterPage() {
         <p role="status">{t('account.check_mail')}</p>
       ) : (
         <form onSubmit={submit} noValidate>
-          <Field id="r-email" label={t('account.email')} type="email" autocomplete="email" value={email} onInput={setEmail} error={error?.fields.get('/email')} />
-          <Field id="r-name" label={t('account.name')} autocomplete="name" value={name} onInput={setName} error={error?.fields.get('/display_name')} />
-          <Field id="r-password" label={t('account.new_password')} type="password" autocomplete="new-password" value={password} onInput={setPassword} error={error?.fields.get('/password')} />
+          <Field id="r-email" label={t('account.email')} error={fields.get('/email')}><TextInput type="email" autocomplete="email" value={email} onInput={setEmail} /></Field>
+          <Field id="r-name" label={t('account.name')} error={fields.get('/display_name')}><TextInput autocomplete="name" value={name} onInput={setName} /></Field>
+          <Field id="r-password" label={t('account.new_password')} error={fields.get('/password')}><TextInput type="password" autocomplete="new-password" value={password} onInput={setPassword} /></Field>
           <button type="submit">{t('account.register')}</button>
         </form>
       )}
@@ -98,7 +83,7 @@ export function RegisterPage() {
 export function ForgotPage() {
   useDocumentTitle(t('account.forgot'));
   const [email, setEmail] = useState('');
-  const { submit, done, error } = useSubmit(() => api.requestReset(email));
+  const { submit, done, error, fields } = useSubmit(() => api('post', '/api/v1/auth/password-reset', { body: { email } }));
   return (
     <section class="narrow">
       <h1>{t('account.forgot')}</h1>
@@ -106,7 +91,7 @@ export function ForgotPage() {
         <p role="status">{t('account.reset_sent')}</p>
       ) : (
         <form onSubmit={submit} noValidate>
-          <Field id="f-email" label={t('account.email')} type="email" autocomplete="email" value={email} onInput={setEmail} error={error?.fields.get('/email')} />
+          <Field id="f-email" label={t('account.email')} error={fields.get('/email')}><TextInput type="email" autocomplete="email" value={email} onInput={setEmail} /></Field>
           <button type="submit">{t('account.send_link')}</button>
         </form>
       )}
@@ -119,8 +104,9 @@ export function ResetPage({ query }: { query: URLSearchParams }) {
   useDocumentTitle(t('account.choose_password'));
   const [password, setPassword] = useState('');
   const [tokensRevoked, setTokensRevoked] = useState(0);
-  const { submit, done, error } = useSubmit(async () => {
-    setTokensRevoked((await api.confirmReset(query.get('token') ?? '', password)).tokens_revoked);
+  const { submit, done, error, fields } = useSubmit(async () => {
+    const ended = await api('post', '/api/v1/auth/password-reset/confirm', { body: { token: query.get('token') ?? '', password } });
+    setTokensRevoked(ended.tokens_revoked);
     await loadSession();
   });
   return (
@@ -133,7 +119,7 @@ export function ResetPage({ query }: { query: URLSearchParams }) {
         </div>
       ) : (
         <form onSubmit={submit} noValidate>
-          <Field id="p-password" label={t('account.new_password')} type="password" autocomplete="new-password" value={password} onInput={setPassword} error={error?.fields.get('/password')} />
+          <Field id="p-password" label={t('account.new_password')} error={fields.get('/password')}><TextInput type="password" autocomplete="new-password" value={password} onInput={setPassword} /></Field>
           <button type="submit">{t('account.save_password')}</button>
         </form>
       )}
@@ -148,7 +134,8 @@ export function LinkPage({ kind, query }: { kind: 'verify' | 'unlock'; query: UR
   const [state, setState] = useState<'busy' | 'done' | ApiError>('busy');
   useEffect(() => {
     const token = query.get('token') ?? '';
-    (kind === 'verify' ? api.verifyEmail(token) : api.unlock(token)).then(
+    const body = { body: { token } };
+    (kind === 'verify' ? api('post', '/api/v1/auth/verify-email', body) : api('post', '/api/v1/auth/unlock', body)).then(
       () => setState('done'),
       (err) => setState(err as ApiError),
     );

@@ -1,22 +1,19 @@
-// Applicants' side of a call: the application form (new, or a draft being completed, with the
-// documents the call asks for), the page of one application (status, eligibility verdict and,
-// once published, the decision explained), and the list of one's applications.
+// An applicant's form for a call: a new application, or a draft being completed with the
+// documents the call asks for.
 
 import { useEffect, useState } from 'preact/hooks';
-import {
-  api, ApiError, PROJECT_CATEGORIES, SETTINGS, UTILITIES,
-  type Application, type ApplicationInput, type Organisation, type ProjectCategory, type Setting, type Utility,
-} from '../api';
-import { ErrorMessage, Loading } from '../components/Messages';
-import { SignInPrompt } from '../components/StaffOnly';
-import { useDocumentTitle, useLoad } from '../hooks';
-import { formatArea, formatDate, formatNumber, t } from '../i18n';
-import { navigate, paths } from '../router';
-import { useSession } from '../session';
-import { ActionMessages, areaRange, CallStateBadge, eligibilityReason, ExplanationView, Instant, lastDay, nextDay, offeredSpaces, period, useAction, useMe } from './CallParts';
-
-// The warnings of a submission, shown once on the application's page after navigating there.
-const submitted = new Map<number, string[]>();
+import { api, ApiError, ifMatch } from '../../api/client';
+import { PROJECT_CATEGORIES, SETTINGS, UTILITIES } from '../../api/enums';
+import type { Application, ApplicationInput, OrganisationRef, ProjectCategory, Setting, Utility } from '../../api/types';
+import { FieldError, invalidProps } from '../../components/Field';
+import { ActionMessages, ErrorMessage, Loading } from '../../components/Messages';
+import { SignInPrompt } from '../../components/StaffOnly';
+import { useAction, useDocumentTitle, useLoad } from '../../hooks';
+import { formatArea, formatNumber, t } from '../../i18n';
+import { navigate, paths } from '../../router';
+import { useSession } from '../../session';
+import { Instant, lastDay, nextDay, offeredSpaces, period, useMe } from '../calls/parts';
+import { attachmentHref, getApplication, getCall, needsOf, submitApplication, submitted } from './shared';
 
 interface FormState {
   organisation_id: string;
@@ -50,20 +47,21 @@ function emptyForm(): FormState {
 
 function formOf(a: Application): FormState {
   const p = a.period ?? {};
+  const needs = needsOf(a);
   return {
-    organisation_id: String(a.organisation_id), title: a.title, description: a.description, category: a.category,
-    min_area: a.needs.min_area_m2 == null ? '' : String(a.needs.min_area_m2),
-    max_area: a.needs.max_area_m2 == null ? '' : String(a.needs.max_area_m2),
-    setting: a.needs.setting, utilities: { ...a.needs.utilities }, step_free: a.needs.step_free_access,
+    organisation_id: String(a.organisation_id), title: a.title, description: a.description ?? '', category: a.category ?? 'culture',
+    min_area: needs.min_area_m2 == null ? '' : String(needs.min_area_m2),
+    max_area: needs.max_area_m2 == null ? '' : String(needs.max_area_m2),
+    setting: needs.setting, utilities: { ...needs.utilities }, step_free: needs.step_free_access,
     flexible: p.duration_days != null, start: p.start ?? '', last: lastDay(p.end) ?? '', duration: p.duration_days == null ? '' : String(p.duration_days),
-    earliest: p.earliest_start ?? '', latest: lastDay(p.latest_end) ?? '', preferred: [...a.preferred_spaces],
-    impact: a.expected_impact, team: a.team, budget: a.budget_eur == null ? '' : String(a.budget_eur),
+    earliest: p.earliest_start ?? '', latest: lastDay(p.latest_end) ?? '', preferred: [...(a.preferred_spaces ?? [])],
+    impact: a.expected_impact ?? '', team: a.team ?? '', budget: a.budget_eur == null ? '' : String(a.budget_eur),
   };
 }
 
 const num = (s: string): number | null => (s.trim() === '' ? null : Number(s.replace(',', '.')));
 
-function bodyOf(f: FormState): ApplicationInput {
+function bodyOf(f: FormState): Omit<ApplicationInput, 'organisation_id'> {
   return {
     title: f.title,
     description: f.description,
@@ -83,16 +81,16 @@ function bodyOf(f: FormState): ApplicationInput {
 export function ApplicationFormPage({ ws, callId, id }: { ws: string; callId?: number; id?: number }) {
   const session = useSession();
   const me = useMe();
-  const existing = useLoad(() => (id ? api.application(ws, id) : Promise.resolve(null)), [ws, id]);
+  const existing = useLoad(() => (id ? getApplication(ws, id) : Promise.resolve(null)), [ws, id]);
   const cid = callId ?? existing.data?.call_id;
-  const call = useLoad(() => (cid ? api.call(ws, cid) : Promise.resolve(null)), [ws, cid]);
+  const call = useLoad(() => (cid ? getCall(ws, cid) : Promise.resolve(null)), [ws, cid]);
   const [form, setForm] = useState<FormState>(emptyForm);
   const action = useAction();
   useDocumentTitle(t('application.form_title'));
   useEffect(() => {
     if (existing.data) setForm(formOf(existing.data));
   }, [existing.data?.id]);
-  const orgs: Organisation[] = me.data?.roles.find((r) => r.workspace === ws)?.organisations ?? [];
+  const orgs: OrganisationRef[] = me.data?.roles.find((r) => r.workspace === ws)?.organisations ?? [];
   useEffect(() => {
     if (!id && orgs.length === 1 && !form.organisation_id) setForm((f) => ({ ...f, organisation_id: String(orgs[0].id) }));
   }, [orgs.length]);
@@ -103,6 +101,8 @@ export function ApplicationFormPage({ ws, callId, id }: { ws: string; callId?: n
   if (!call.data || me.loading || (id && !existing.data)) return <Loading />;
   const c = call.data;
   const app = existing.data;
+  const eligibility = c.eligibility ?? {};
+  const documents = c.documents_required ?? [];
   if (app && app.status !== 'draft') {
     return (
       <section class="narrow">
@@ -132,15 +132,20 @@ export function ApplicationFormPage({ ws, callId, id }: { ws: string; callId?: n
 
   const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setForm((f) => ({ ...f, [k]: v }));
   const input = (k: keyof FormState) => (e: Event) => set(k, (e.target as HTMLInputElement).value as never);
-  const fe = (ptr: string) => action.error?.fields.get(ptr);
-  const invalid = (ptr: string) => (fe(ptr) ? { 'aria-invalid': true, 'aria-describedby': `err-${ptr.replace(/\//g, '-')}` } : {});
-  const errorText = (ptr: string) => fe(ptr) && <p id={`err-${ptr.replace(/\//g, '-')}`} class="field-error">{fe(ptr)}</p>;
+  const fe = (ptr: string) => action.fields.get(ptr);
 
   // Saves the draft (creating it the first time) and returns it.
   const save = async (): Promise<Application> => {
-    if (app) return api.updateApplication(ws, app.id, app.version, bodyOf(form));
+    const where = { workspace: ws };
+    if (app) {
+      return api('patch', '/api/v1/workspaces/{workspace}/applications/{application}', {
+        path: { ...where, application: app.id }, header: ifMatch(app.version), body: bodyOf(form),
+      });
+    }
     if (!form.organisation_id) throw new ApiError(400, t('application.choose_organisation'), '', new Map([['/organisation_id', t('application.choose_organisation')]]));
-    return api.createApplication(ws, c.id, { ...bodyOf(form), organisation_id: Number(form.organisation_id) });
+    return api('post', '/api/v1/workspaces/{workspace}/calls/{call}/applications', {
+      path: { ...where, call: c.id }, body: { ...bodyOf(form), organisation_id: Number(form.organisation_id) },
+    });
   };
 
   const onSave = (e: Event) => {
@@ -159,7 +164,7 @@ export function ApplicationFormPage({ ws, callId, id }: { ws: string; callId?: n
   const onSubmit = () => action.run(async () => {
     const saved = await save();
     try {
-      const result = await api.submitApplication(ws, saved.id);
+      const result = await submitApplication(ws, saved.id);
       submitted.set(saved.id, result.warnings ?? []);
       navigate(paths.application(ws, saved.id));
     } catch (err) {
@@ -194,22 +199,22 @@ export function ApplicationFormPage({ ws, callId, id }: { ws: string; callId?: n
           ) : (
             <div class="field">
               <label for="ap-org">{t('application.organisation')}</label>
-              <select id="ap-org" value={form.organisation_id} onChange={input('organisation_id')} {...invalid('/organisation_id')}>
+              <select id="ap-org" value={form.organisation_id} onChange={input('organisation_id')} {...invalidProps("ap-org", fe('/organisation_id'))}>
                 <option value="">{t('application.choose_organisation')}</option>
                 {orgs.map((o) => <option key={o.id} value={o.id}>{o.name} ({t(`org_type.${o.type}`)})</option>)}
               </select>
-              {errorText('/organisation_id')}
+              <FieldError id="ap-org" error={fe('/organisation_id')} />
             </div>
           )}
           <div class="field">
             <label for="ap-title">{t('application.title_field')}</label>
-            <input id="ap-title" value={form.title} onInput={input('title')} required maxLength={300} {...invalid('/title')} />
-            {errorText('/title')}
+            <input id="ap-title" value={form.title} onInput={input('title')} required maxLength={300} {...invalidProps("ap-title", fe('/title'))} />
+            <FieldError id="ap-title" error={fe('/title')} />
           </div>
           <div class="field">
             <label for="ap-desc">{t('application.description')}</label>
-            <textarea id="ap-desc" rows={5} value={form.description} onInput={input('description')} {...invalid('/description')} />
-            {errorText('/description')}
+            <textarea id="ap-desc" rows={5} value={form.description} onInput={input('description')} {...invalidProps("ap-desc", fe('/description'))} />
+            <FieldError id="ap-desc" error={fe('/description')} />
           </div>
           <div class="field">
             <label for="ap-cat">{t('application.category')}</label>
@@ -224,13 +229,13 @@ export function ApplicationFormPage({ ws, callId, id }: { ws: string; callId?: n
           <div class="field-row">
             <div class="field">
               <label for="ap-min">{t('application.min_area')}</label>
-              <input id="ap-min" inputMode="decimal" value={form.min_area} onInput={input('min_area')} {...invalid('/needs/min_area_m2')} />
-              {errorText('/needs/min_area_m2')}
+              <input id="ap-min" inputMode="decimal" value={form.min_area} onInput={input('min_area')} {...invalidProps("ap-min", fe('/needs/min_area_m2'))} />
+              <FieldError id="ap-min" error={fe('/needs/min_area_m2')} />
             </div>
             <div class="field">
               <label for="ap-max">{t('application.max_area')}</label>
-              <input id="ap-max" inputMode="decimal" value={form.max_area} onInput={input('max_area')} {...invalid('/needs/max_area_m2')} />
-              {errorText('/needs/max_area_m2')}
+              <input id="ap-max" inputMode="decimal" value={form.max_area} onInput={input('max_area')} {...invalidProps("ap-max", fe('/needs/max_area_m2'))} />
+              <FieldError id="ap-max" error={fe('/needs/max_area_m2')} />
             </div>
           </div>
           <fieldset class="checks">
@@ -258,41 +263,41 @@ export function ApplicationFormPage({ ws, callId, id }: { ws: string; callId?: n
             <div class="field-row">
               <div class="field">
                 <label for="ap-start">{t('application.start')}</label>
-                <input id="ap-start" type="date" value={form.start} onInput={input('start')} {...invalid('/period/start')} />
-                {errorText('/period/start')}
+                <input id="ap-start" type="date" value={form.start} onInput={input('start')} {...invalidProps("ap-start", fe('/period/start'))} />
+                <FieldError id="ap-start" error={fe('/period/start')} />
               </div>
               <div class="field">
                 <label for="ap-end">{t('application.last_day')}</label>
-                <input id="ap-end" type="date" value={form.last} onInput={input('last')} {...invalid('/period/end')} />
-                {errorText('/period/end')}
+                <input id="ap-end" type="date" value={form.last} onInput={input('last')} {...invalidProps("ap-end", fe('/period/end'))} />
+                <FieldError id="ap-end" error={fe('/period/end')} />
               </div>
             </div>
           ) : (
             <div class="field-row">
               <div class="field">
                 <label for="ap-duration">{t('application.duration_days')}</label>
-                <input id="ap-duration" inputMode="numeric" value={form.duration} onInput={input('duration')} {...invalid('/period/duration_days')} />
-                {errorText('/period/duration_days')}
+                <input id="ap-duration" inputMode="numeric" value={form.duration} onInput={input('duration')} {...invalidProps("ap-duration", fe('/period/duration_days'))} />
+                <FieldError id="ap-duration" error={fe('/period/duration_days')} />
               </div>
               <div class="field">
                 <label for="ap-earliest">{t('application.earliest_start')}</label>
-                <input id="ap-earliest" type="date" value={form.earliest} onInput={input('earliest')} {...invalid('/period/earliest_start')} />
-                {errorText('/period/earliest_start')}
+                <input id="ap-earliest" type="date" value={form.earliest} onInput={input('earliest')} {...invalidProps("ap-earliest", fe('/period/earliest_start'))} />
+                <FieldError id="ap-earliest" error={fe('/period/earliest_start')} />
               </div>
               <div class="field">
                 <label for="ap-latest">{t('application.latest_day')}</label>
-                <input id="ap-latest" type="date" value={form.latest} onInput={input('latest')} {...invalid('/period/latest_end')} />
-                {errorText('/period/latest_end')}
+                <input id="ap-latest" type="date" value={form.latest} onInput={input('latest')} {...invalidProps("ap-latest", fe('/period/latest_end'))} />
+                <FieldError id="ap-latest" error={fe('/period/latest_end')} />
               </div>
             </div>
           )}
-          {errorText('/period')}
-          <p class="hint">{t('application.period_hint', { duration: c.eligibility.min_duration_days || c.eligibility.max_duration_days ? `${c.eligibility.min_duration_days ?? 1}–${c.eligibility.max_duration_days ?? '∞'}` : '–' })}</p>
+          <FieldError id="ap-period" error={fe('/period')} />
+          <p class="hint">{t('application.period_hint', { duration: eligibility.min_duration_days || eligibility.max_duration_days ? `${eligibility.min_duration_days ?? 1}–${eligibility.max_duration_days ?? '∞'}` : '–' })}</p>
         </fieldset>
 
         <fieldset>
           <legend>{t('application.preferred')}</legend>
-          <p class="hint">{c.matching.preferences_required ? t('application.preferred_required') : t('application.preferred_hint')}</p>
+          <p class="hint">{c.matching?.preferences_required ? t('application.preferred_required') : t('application.preferred_hint')}</p>
           {form.preferred.length > 0 && (
             <ol class="ranked" data-testid="ranked-spaces">
               {form.preferred.map((sid, i) => (
@@ -305,7 +310,7 @@ export function ApplicationFormPage({ ws, callId, id }: { ws: string; callId?: n
               ))}
             </ol>
           )}
-          {errorText('/preferred_spaces')}
+          <FieldError id="ap-preferred_spaces" error={fe('/preferred_spaces')} />
           {unranked.length > 0 && <AddSpace spaces={unranked.map((s) => ({ id: s.id, label: `${s.name} · ${formatArea(s.floor_area_m2 ?? s.area_m2)} · ${period(s.call.available_from, s.call.available_to)}` }))} onAdd={(sid) => set('preferred', [...form.preferred, sid])} />}
         </fieldset>
 
@@ -321,15 +326,15 @@ export function ApplicationFormPage({ ws, callId, id }: { ws: string; callId?: n
           </div>
           <div class="field">
             <label for="ap-budget">{t('application.budget')}</label>
-            <input id="ap-budget" inputMode="decimal" value={form.budget} onInput={input('budget')} {...invalid('/budget_eur')} />
-            {errorText('/budget_eur')}
+            <input id="ap-budget" inputMode="decimal" value={form.budget} onInput={input('budget')} {...invalidProps("ap-budget", fe('/budget_eur'))} />
+            <FieldError id="ap-budget" error={fe('/budget_eur')} />
           </div>
         </fieldset>
 
         {app ? (
-          <Documents ws={ws} app={app} required={c.documents_required} onChange={() => existing.reload()} />
+          <Documents ws={ws} app={app} required={documents} onChange={() => existing.reload()} />
         ) : (
-          c.documents_required.length > 0 && <p class="hint">{t('application.documents_after_save', { documents: c.documents_required.join(', ') })}</p>
+          documents.length > 0 && <p class="hint">{t('application.documents_after_save', { documents: documents.join(', ') })}</p>
         )}
 
         <div class="actions">
@@ -368,7 +373,9 @@ function Documents({ ws, app, required, onChange }: { ws: string; app: Applicati
     setErrors((e) => ({ ...e, [key]: '' }));
     setStatus(t('application.uploading', { name: file.name }));
     try {
-      await api.addAttachment(ws, app.id, name, file);
+      await api('post', '/api/v1/workspaces/{workspace}/applications/{application}/attachments', {
+        path: { workspace: ws, application: app.id }, query: { name, file_name: file.name }, file,
+      });
       setStatus(t('application.uploaded', { name: file.name }));
       input.value = '';
       onChange();
@@ -380,7 +387,9 @@ function Documents({ ws, app, required, onChange }: { ws: string; app: Applicati
   };
   const remove = async (attachmentId: number) => {
     try {
-      await api.removeAttachment(ws, app.id, attachmentId);
+      await api('delete', '/api/v1/workspaces/{workspace}/applications/{application}/attachments/{attachment}', {
+        path: { workspace: ws, application: app.id, attachment: attachmentId },
+      });
       setStatus(t('application.removed'));
       onChange();
     } catch (err) {
@@ -393,7 +402,7 @@ function Documents({ ws, app, required, onChange }: { ws: string; app: Applicati
     <ul class="files">
       {items.map((a) => (
         <li key={a.id}>
-          <a href={api.attachmentUrl(ws, app.id, a.id)} download={a.file_name}>{a.file_name}</a> <span class="muted">({formatNumber(Math.ceil(a.size / 1024))} kB)</span>{' '}
+          <a href={attachmentHref(ws, app.id, a.id)} download={a.file_name}>{a.file_name}</a> <span class="muted">({formatNumber(Math.ceil(a.size / 1024))} kB)</span>{' '}
           <button type="button" class="link-button" onClick={() => remove(a.id)} aria-label={t('application.remove_file', { name: a.file_name })}>{t('application.remove')}</button>
         </li>
       ))}
@@ -409,9 +418,9 @@ function Documents({ ws, app, required, onChange }: { ws: string; app: Applicati
           <div class="field" key={name}>
             <label for={`ap-doc-${i}`}>{name}{attachedAs(name).length === 0 && <span class="muted"> · {t('application.missing')}</span>}</label>
             {fileList(attachedAs(name))}
-            <input id={`ap-doc-${i}`} type="file" accept=".pdf,.png,.jpg,.jpeg,.odt,.docx" aria-describedby={errors[key] ? `ap-doc-${i}-err doc-types` : 'doc-types'} aria-invalid={errors[key] ? true : undefined}
+            <input id={`ap-doc-${i}`} type="file" accept=".pdf,.png,.jpg,.jpeg,.odt,.docx" {...invalidProps(`ap-doc-${i}`, errors[key], 'doc-types')}
               onChange={(e) => upload(name, key, e.target as HTMLInputElement)} />
-            {errors[key] && <p id={`ap-doc-${i}-err`} class="field-error">{errors[key]}</p>}
+            <FieldError id={`ap-doc-${i}`} error={errors[key]} />
           </div>
         );
       })}
@@ -420,169 +429,13 @@ function Documents({ ws, app, required, onChange }: { ws: string; app: Applicati
         {fileList(others)}
         <div class="inline-form">
           <input id="ap-doc-other-name" value={otherName} onInput={(e) => setOtherName((e.target as HTMLInputElement).value)} placeholder={t('application.document_name')} aria-label={t('application.document_name')} />
-          <input id="ap-doc-other" type="file" aria-label={t('application.other_file')} disabled={!otherName.trim()} aria-invalid={errors.other ? true : undefined}
+          <input id="ap-doc-other" type="file" aria-label={t('application.other_file')} disabled={!otherName.trim()} {...invalidProps('ap-doc-other', errors.other)}
             onChange={(e) => upload(otherName.trim(), 'other', e.target as HTMLInputElement)} />
         </div>
-        {errors.other && <p class="field-error">{errors.other}</p>}
+        <FieldError id="ap-doc-other" error={errors.other} />
       </div>
       <p aria-live="polite" role="status" class="muted">{status}</p>
     </fieldset>
-  );
-}
-
-export function ApplicationPage({ ws, id }: { ws: string; id: number }) {
-  const session = useSession();
-  const me = useMe();
-  const app = useLoad(() => api.application(ws, id), [ws, id, session?.id ?? null]);
-  const call = useLoad(() => (app.data ? api.call(ws, app.data.call_id) : Promise.resolve(null)), [ws, app.data?.call_id]);
-  const [warnings, setWarnings] = useState(() => submitted.get(id) ?? null);
-  const action = useAction();
-  const [confirming, setConfirming] = useState(false);
-  useEffect(() => () => { submitted.delete(id); }, [id]);
-  useDocumentTitle(app.data?.title ?? t('application.title'));
-  if (session === null) return <SignInPrompt />;
-  if (app.error) return <ErrorMessage error={app.error} />;
-  if (!app.data) return <Loading />;
-  const a = app.data;
-  const c = call.data;
-  const org = me.data?.roles.find((r) => r.workspace === ws)?.organisations.find((o) => o.id === a.organisation_id);
-  const member = !!org;
-  const writable = member && !!c?.accepting_applications;
-  const spaceName = (sid: number) => (c ? offeredSpaces(c).find((s) => s.id === sid)?.name : undefined) ?? `#${sid}`;
-
-  const act = (f: () => Promise<unknown>, done: string) => action.run(async () => {
-    await f();
-    setConfirming(false);
-    app.reload();
-    return done;
-  });
-
-  return (
-    <article class="narrow application-page">
-      <p class="breadcrumb">
-        <a href={paths.myApplications()}>{t('applications.mine')}</a>
-        {c && <> › <a href={paths.call(ws, c.id)}>{c.title}</a></>}
-      </p>
-      <h1>{a.title}</h1>
-      {warnings && (
-        <div class={warnings.length ? 'error-box' : 'callout'} role="status" data-testid="submit-result">
-          <p>{t('application.submitted_now')}</p>
-          {warnings.length > 0 && (
-            <>
-              <p>{t('application.warnings')}</p>
-              <ul>{warnings.map((w) => <li key={w}>{eligibilityReason(w)}</li>)}</ul>
-            </>
-          )}
-        </div>
-      )}
-      <dl class="details" data-testid="application-status">
-        <div><dt>{t('application.status')}</dt><dd>{t(`application_status.${a.status}`)}</dd></div>
-        {c && <div><dt>{t('application.call')}</dt><dd><a href={paths.call(ws, c.id)}>{c.title}</a> <CallStateBadge state={c.state} /></dd></div>}
-        <div><dt>{t('application.organisation')}</dt><dd>{org?.name ?? `#${a.organisation_id}`}</dd></div>
-        {a.submitted_at && <div><dt>{t('application.submitted_at')}</dt><dd><Instant iso={a.submitted_at} /></dd></div>}
-        <div>
-          <dt>{t('application.eligibility')}</dt>
-          <dd data-testid="eligibility">
-            {t(`eligibility_status.${a.eligibility.status}`)}
-            {a.eligibility.by_officer && <span class="muted"> · {t('application.by_officer')}</span>}
-            {a.eligibility.reasons.length > 0 && <ul>{a.eligibility.reasons.map((r) => <li key={r}>{eligibilityReason(r)}</li>)}</ul>}
-            {a.eligibility.note && <p>{a.eligibility.note}</p>}
-          </dd>
-        </div>
-      </dl>
-
-      {a.decision && a.decision.outcome !== 'none' && (
-        <section aria-labelledby="decision-heading" class="decision" data-testid="decision">
-          <h2 id="decision-heading">{t('decision.title')}: {t(`outcome.${a.decision.outcome}`)}</h2>
-          <ExplanationView ws={ws} explanation={a.decision.explanation} spaceName={spaceName} />
-        </section>
-      )}
-
-      {writable && a.status !== 'withdrawn' && (
-        <div class="actions">
-          {a.status === 'draft' && <a class="button" href={paths.applicationEdit(ws, a.id)}>{t('application.edit')}</a>}
-          {a.status === 'draft' && <button type="button" disabled={action.busy} onClick={() => act(async () => {
-            setWarnings((await api.submitApplication(ws, a.id)).warnings ?? []);
-          }, '')}>{t('application.submit')}</button>}
-          {!confirming ? (
-            <button type="button" class="secondary" onClick={() => setConfirming(true)}>{t('application.withdraw')}</button>
-          ) : (
-            <span role="group" aria-label={t('application.withdraw')}>
-              {t('application.withdraw_confirm')}{' '}
-              <button type="button" class="danger" disabled={action.busy} onClick={() => act(() => api.withdrawApplication(ws, a.id), t('application.withdrawn'))}>{t('application.withdraw_yes')}</button>{' '}
-              <button type="button" class="secondary" onClick={() => setConfirming(false)}>{t('common.cancel')}</button>
-            </span>
-          )}
-        </div>
-      )}
-      <ActionMessages action={action} />
-
-      <section aria-labelledby="app-details">
-        <h2 id="app-details">{t('application.details')}</h2>
-        <dl class="details">
-          <div><dt>{t('application.category')}</dt><dd>{t(`category.${a.category}`)}</dd></div>
-          <div><dt>{t('application.description')}</dt><dd class="notes">{a.description || '–'}</dd></div>
-          <div><dt>{t('application.area')}</dt><dd>{areaRange(a.needs.min_area_m2, a.needs.max_area_m2)}</dd></div>
-          <div><dt>{t('application.setting')}</dt><dd>{t(`setting.${a.needs.setting}`)}</dd></div>
-          <div><dt>{t('application.utilities')}</dt><dd>{UTILITIES.filter((u) => a.needs.utilities[u]).map((u) => t(`utility.${u}`)).join(', ') || '–'}</dd></div>
-          <div><dt>{t('application.step_free')}</dt><dd>{a.needs.step_free_access ? t('common.yes') : t('common.no')}</dd></div>
-          <div><dt>{t('application.period')}</dt><dd>{a.period.duration_days != null
-            ? t('application.flexible_text', { days: a.period.duration_days, window: period(a.period.earliest_start, a.period.latest_end) })
-            : period(a.period.start, a.period.end)}</dd></div>
-          <div><dt>{t('application.preferred')}</dt><dd>{a.preferred_spaces.length ? <ol>{a.preferred_spaces.map((s) => <li key={s}>{spaceName(s)}</li>)}</ol> : '–'}</dd></div>
-          <div><dt>{t('application.impact')}</dt><dd class="notes">{a.expected_impact || '–'}</dd></div>
-          <div><dt>{t('application.team')}</dt><dd class="notes">{a.team || '–'}</dd></div>
-          <div><dt>{t('application.budget')}</dt><dd>{a.budget_eur == null ? '–' : `${formatNumber(a.budget_eur)} €`}</dd></div>
-          <div><dt>{t('application.documents')}</dt><dd>{a.attachments.length ? (
-            <ul>{a.attachments.map((f) => <li key={f.id}>{f.name}: <a href={api.attachmentUrl(ws, a.id, f.id)} download={f.file_name}>{f.file_name}</a></li>)}</ul>
-          ) : '–'}</dd></div>
-        </dl>
-      </section>
-    </article>
-  );
-}
-
-export function MyApplicationsPage() {
-  const session = useSession();
-  const apps = useLoad(() => (session ? api.myApplications() : Promise.resolve([])), [session?.id ?? null]);
-  useDocumentTitle(t('applications.mine'));
-  if (session === null) return <SignInPrompt />;
-  return (
-    <section>
-      <h1>{t('applications.mine')}</h1>
-      {apps.error && <ErrorMessage error={apps.error} />}
-      {apps.loading && !apps.data && <Loading />}
-      {apps.data && apps.data.length === 0 && <p>{t('applications.none')}</p>}
-      {apps.data && apps.data.length > 0 && (
-        <div class="table-scroll">
-          <table>
-            <caption class="visually-hidden">{t('applications.mine')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('application.title_field')}</th>
-                <th scope="col">{t('application.call')}</th>
-                <th scope="col">{t('application.status')}</th>
-                <th scope="col">{t('application.eligibility')}</th>
-                <th scope="col">{t('decision.title')}</th>
-                <th scope="col">{t('application.updated')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {apps.data.map((a) => (
-                <tr key={`${a.workspace}-${a.id}`}>
-                  <td><a href={paths.application(a.workspace, a.id)}>{a.title}</a></td>
-                  <td><a href={paths.call(a.workspace, a.call.id)}>{a.call.title}</a> <CallStateBadge state={a.call.state} /></td>
-                  <td>{t(`application_status.${a.status}`)}</td>
-                  <td>{t(`eligibility_status.${a.eligibility.status}`)}</td>
-                  <td>{a.decision && a.decision.outcome !== 'none' ? t(`outcome.${a.decision.outcome}`) : '–'}</td>
-                  <td>{formatDate(a.updated_at, true)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
   );
 }
 

@@ -2,14 +2,18 @@
 // changed fields before and after; filters by kind of record, author and period; CSV export.
 
 import { useEffect, useState } from 'preact/hooks';
-import { api, type AuditEntry } from '../api';
-import { ErrorMessage, Loading } from '../components/Messages';
-import { useDocumentTitle, useLoad } from '../hooks';
-import { formatDate, t } from '../i18n';
-import { navigate, paths } from '../router';
+import { api, href } from '../../api/client';
+import { AUDIT_ENTITIES } from '../../api/enums';
+import type { AuditEntry } from '../../api/types';
+import { Async } from '../../components/Async';
+import { Pager } from '../../components/Pager';
+import { Table } from '../../components/Table';
+import { useDocumentTitle, useLoad } from '../../hooks';
+import { formatDate, t } from '../../i18n';
+import { navigate, paths } from '../../router';
 
 const PAGE = 50;
-const ENTITIES = ['space', 'organisation', 'workspace', 'membership'];
+const FILTERS = ['entity', 'user', 'from', 'to'] as const;
 
 function show(v: unknown): string {
   if (v === null || v === undefined) return '–';
@@ -20,19 +24,17 @@ function show(v: unknown): string {
 export function AuditPage({ ws, query }: { ws: string; query: URLSearchParams }) {
   useDocumentTitle(t('audit.title'));
   const filters = new URLSearchParams();
-  for (const k of ['entity', 'user', 'from', 'to']) {
+  for (const k of FILTERS) {
     const v = query.get(k);
     if (v) filters.set(k, v);
   }
+  const filterQuery = Object.fromEntries(filters) as { [k in (typeof FILTERS)[number]]?: string };
   const offset = Math.max(0, Number(query.get('offset') ?? 0) || 0);
   const [form, setForm] = useState({ entity: query.get('entity') ?? '', user: query.get('user') ?? '', from: query.get('from') ?? '', to: query.get('to') ?? '' });
   useEffect(() => setForm({ entity: query.get('entity') ?? '', user: query.get('user') ?? '', from: query.get('from') ?? '', to: query.get('to') ?? '' }), [query.toString()]);
-  const page = useLoad(() => {
-    const p = new URLSearchParams(filters);
-    p.set('limit', String(PAGE));
-    p.set('offset', String(offset));
-    return api.audit(ws, p);
-  }, [ws, query.toString()]);
+  const page = useLoad(() => api('get', '/api/v1/workspaces/{workspace}/audit', {
+    path: { workspace: ws }, query: { ...filterQuery, limit: PAGE, offset },
+  }), [ws, query.toString()]);
 
   const apply = (e: Event) => {
     e.preventDefault();
@@ -45,7 +47,6 @@ export function AuditPage({ ws, query }: { ws: string; query: URLSearchParams })
     if (o) next.set('offset', String(o));
     navigate(`${paths.audit(ws)}?${next}`);
   };
-  const total = page.data?.total ?? 0;
   return (
     <section>
       <p class="breadcrumb"><a href={paths.admin(ws)}>{t('admin.title')}</a></p>
@@ -55,7 +56,7 @@ export function AuditPage({ ws, query }: { ws: string; query: URLSearchParams })
         <label for="au-entity">{t('audit.entity')}</label>
         <select id="au-entity" value={form.entity} onChange={(e) => setForm({ ...form, entity: (e.target as HTMLSelectElement).value })}>
           <option value="">{t('filters.any')}</option>
-          {ENTITIES.map((en) => <option key={en} value={en}>{t(`entity.${en}`)}</option>)}
+          {AUDIT_ENTITIES.map((en) => <option key={en} value={en}>{t(`entity.${en}`)}</option>)}
         </select>
         <label for="au-user">{t('audit.user')}</label>
         <input id="au-user" type="email" value={form.user} onInput={(e) => setForm({ ...form, user: (e.target as HTMLInputElement).value })} />
@@ -65,60 +66,43 @@ export function AuditPage({ ws, query }: { ws: string; query: URLSearchParams })
         <input id="au-to" type="date" value={form.to} onInput={(e) => setForm({ ...form, to: (e.target as HTMLInputElement).value })} />
         <button type="submit">{t('audit.apply')}</button>
       </form>
-      <p><a href={api.auditCsvUrl(ws, filters)} download>{t('audit.csv')}</a></p>
-      {page.error && <ErrorMessage error={page.error} />}
-      {page.loading && !page.data && <Loading />}
-      {page.data && (
-        <>
-          <p role="status">{t('audit.count', { count: total })}</p>
-          <div class="table-scroll">
-            <table class="audit-table">
-              <caption class="visually-hidden">{t('audit.title')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('audit.when')}</th>
-                  <th scope="col">{t('audit.who')}</th>
-                  <th scope="col">{t('audit.what')}</th>
-                  <th scope="col">{t('audit.changes')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.data.items.map((e) => <Row key={e.id} ws={ws} entry={e} />)}
-              </tbody>
-            </table>
-          </div>
-          <nav class="pager" aria-label={t('admin.pages')}>
-            {offset > 0 && <button type="button" onClick={() => go(Math.max(0, offset - PAGE))}>{t('admin.previous')}</button>}
-            {offset + PAGE < total && <button type="button" onClick={() => go(offset + PAGE)}>{t('admin.next')}</button>}
-          </nav>
-        </>
-      )}
+      <p><a href={href('/api/v1/workspaces/{workspace}/audit.csv', { path: { workspace: ws }, query: filterQuery })} download>{t('audit.csv')}</a></p>
+      <Async state={page}>
+        {(p) => (
+          <>
+            <p role="status">{t('audit.count', { count: p.total })}</p>
+            <Table<AuditEntry> caption={t('audit.title')} class="audit-table" rows={p.items} rowKey={(e) => e.id} columns={[
+              { header: t('audit.when'), cell: (e) => formatDate(e.at, true) },
+              { header: t('audit.who'), cell: (e) => <>{e.actor}{e.address ? <span class="muted"> ({e.address})</span> : null}</> },
+              { header: t('audit.what'), cell: (e) => <What ws={ws} entry={e} /> },
+              { header: t('audit.changes'), cell: (e) => <Changes entry={e} /> },
+            ]} />
+            <Pager offset={offset} size={PAGE} total={p.total} onPage={go} />
+          </>
+        )}
+      </Async>
     </section>
   );
 }
 
-function Row({ ws, entry }: { ws: string; entry: AuditEntry }) {
+function What({ ws, entry }: { ws: string; entry: AuditEntry }) {
+  return (
+    <>
+      {t(`audit.action.${entry.action}`)} · {entry.entity === 'space'
+        ? <a href={paths.space(ws, entry.entity_id)}>{t('entity.space')} {entry.entity_id}</a>
+        : `${t(`entity.${entry.entity}`)} ${entry.entity_id}`}
+    </>
+  );
+}
+
+function Changes({ entry }: { entry: AuditEntry }) {
+  if (entry.before === null) return <span>{t('audit.created')}</span>;
   const keys = Object.keys({ ...(entry.before ?? {}), ...(entry.after ?? {}) }).filter((k) => k !== 'updated_at' && k !== 'version');
   return (
-    <tr>
-      <td>{formatDate(entry.at, true)}</td>
-      <td>{entry.actor}{entry.address ? <span class="muted"> ({entry.address})</span> : null}</td>
-      <td>
-        {t(`audit.action.${entry.action}`)} · {entry.entity === 'space'
-          ? <a href={paths.space(ws, entry.entity_id)}>{t('entity.space')} {entry.entity_id}</a>
-          : `${t(`entity.${entry.entity}`)} ${entry.entity_id}`}
-      </td>
-      <td>
-        {entry.before === null ? (
-          <span>{t('audit.created')}</span>
-        ) : (
-          <ul class="changes">
-            {keys.slice(0, 12).map((k) => (
-              <li key={k}><code>{k}</code>: {show(entry.before?.[k])} → {show(entry.after?.[k])}</li>
-            ))}
-          </ul>
-        )}
-      </td>
-    </tr>
+    <ul class="changes">
+      {keys.slice(0, 12).map((k) => (
+        <li key={k}><code>{k}</code>: {show(entry.before?.[k])} → {show(entry.after?.[k])}</li>
+      ))}
+    </ul>
   );
 }

@@ -1,20 +1,23 @@
 // The public side of calls for temporary use: the list of a workspace's calls and the page of
 // one call (its rules, the spaces it offers on a map and in a list, and the way to apply).
 
-import { api, type Call, type CallState } from '../api';
-import { ErrorMessage, Loading } from '../components/Messages';
-import { useDocumentTitle, useLoad, useWorkspace } from '../hooks';
-import { formatArea, formatNumber, t } from '../i18n';
-import { paths } from '../router';
-import { isStaff, useSession } from '../session';
-import { CallStateBadge, Instant, OfferedSpacesMap, offeredSpaces, period, useMe } from './CallParts';
+import { api } from '../../api/client';
+import type { Call, CallState, Criterion } from '../../api/types';
+import { Async } from '../../components/Async';
+import { ErrorMessage, Loading } from '../../components/Messages';
+import { Table } from '../../components/Table';
+import { useDocumentTitle, useLoad, useWorkspace } from '../../hooks';
+import { formatArea, formatNumber, t } from '../../i18n';
+import { paths } from '../../router';
+import { isStaff, useSession } from '../../session';
+import { CallStateBadge, Instant, OfferedSpacesMap, offeredSpaces, period, useMe } from './parts';
 
 const ORDER: CallState[] = ['open', 'evaluating', 'closed', 'decided', 'draft'];
 
 export function CallsPage({ ws }: { ws: string }) {
   const workspace = useWorkspace(ws);
   const me = useSession();
-  const calls = useLoad(() => api.calls(ws), [ws, me?.id ?? null]);
+  const calls = useLoad(() => api('get', '/api/v1/workspaces/{workspace}/calls', { path: { workspace: ws } }).then((r) => r.items), [ws, me?.id ?? null]);
   useDocumentTitle(t('calls.title'));
   if (workspace.error) return <ErrorMessage error={workspace.error} />;
   const sorted = [...(calls.data ?? [])].sort((a, b) => ORDER.indexOf(a.state) - ORDER.indexOf(b.state) || (b.closes_at ?? '').localeCompare(a.closes_at ?? ''));
@@ -26,20 +29,20 @@ export function CallsPage({ ws }: { ws: string }) {
       <h1>{t('calls.title')}</h1>
       <p>{t('calls.intro')}</p>
       {isStaff(me, ws) && <p><a href={paths.callsAdmin(ws)}>{t('calls.back_office')}</a></p>}
-      {calls.error && <ErrorMessage error={calls.error} />}
-      {calls.loading && !calls.data && <Loading />}
-      {calls.data && (
-        <>
-          <h2>{t('calls.open')}</h2>
-          {open.length === 0 ? <p>{t('calls.none_open')}</p> : <CallList ws={ws} calls={open} />}
-          {others.length > 0 && (
-            <>
-              <h2>{t('calls.past')}</h2>
-              <CallList ws={ws} calls={others} />
-            </>
-          )}
-        </>
-      )}
+      <Async state={calls}>
+        {() => (
+          <>
+            <h2>{t('calls.open')}</h2>
+            {open.length === 0 ? <p>{t('calls.none_open')}</p> : <CallList ws={ws} calls={open} />}
+            {others.length > 0 && (
+              <>
+                <h2>{t('calls.past')}</h2>
+                <CallList ws={ws} calls={others} />
+              </>
+            )}
+          </>
+        )}
+      </Async>
     </section>
   );
 }
@@ -51,7 +54,7 @@ function CallList({ ws, calls }: { ws: string; calls: Call[] }) {
         <li key={c.id}>
           <a href={paths.call(ws, c.id)}>{c.title}</a> <CallStateBadge state={c.state} />
           <p class="muted">
-            {t('call.deadline')}: <Instant iso={c.closes_at} /> · {t('call.spaces_offered', { n: c.spaces.length })} · {t(`fee_model.${c.fee_model}`)}
+            {t('call.deadline')}: <Instant iso={c.closes_at} /> · {t('call.spaces_offered', { n: c.spaces.length })} · {t(`fee_model.${c.fee_model ?? 'free'}`)}
           </p>
         </li>
       ))}
@@ -62,7 +65,7 @@ function CallList({ ws, calls }: { ws: string; calls: Call[] }) {
 export function CallPage({ ws, id }: { ws: string; id: number }) {
   const workspace = useWorkspace(ws);
   const session = useSession();
-  const call = useLoad(() => api.call(ws, id), [ws, id, session?.id ?? null]);
+  const call = useLoad(() => api('get', '/api/v1/workspaces/{workspace}/calls/{call}', { path: { workspace: ws, call: id } }), [ws, id, session?.id ?? null]);
   useDocumentTitle(call.data?.title ?? t('calls.title'));
   if (call.error) return <ErrorMessage error={call.error} />;
   if (workspace.error) return <ErrorMessage error={workspace.error} />;
@@ -70,6 +73,8 @@ export function CallPage({ ws, id }: { ws: string; id: number }) {
   const c = call.data;
   const spaces = offeredSpaces(c);
   const totalWeight = c.criteria.reduce((n, k) => n + k.weight, 0) || 1;
+  const eligibility = c.eligibility ?? {};
+  const documents = c.documents_required ?? [];
   return (
     <article class="call-page">
       <p class="breadcrumb"><a href={paths.map(ws)}>{workspace.data.name}</a> › <a href={paths.calls(ws)}>{t('calls.title')}</a></p>
@@ -85,35 +90,27 @@ export function CallPage({ ws, id }: { ws: string; id: number }) {
           <dl class="details">
             <div><dt>{t('call.opens')}</dt><dd><Instant iso={c.opens_at} /></dd></div>
             <div><dt>{t('call.deadline')}</dt><dd data-testid="deadline"><Instant iso={c.closes_at} /></dd></div>
-            <div><dt>{t('call.fee_model')}</dt><dd>{t(`fee_model.${c.fee_model}`)}{c.fee_details && <> – {c.fee_details}</>}</dd></div>
+            <div><dt>{t('call.fee_model')}</dt><dd>{t(`fee_model.${c.fee_model ?? 'free'}`)}{c.fee_details && <> – {c.fee_details}</>}</dd></div>
             <div>
               <dt>{t('call.eligible_organisations')}</dt>
-              <dd>{c.eligibility.organisation_types.length === 0 ? t('call.any_organisation') : c.eligibility.organisation_types.map((o) => t(`org_type.${o}`)).join(', ')}</dd>
+              <dd>{(eligibility.organisation_types ?? []).length === 0 ? t('call.any_organisation') : (eligibility.organisation_types ?? []).map((o) => t(`org_type.${o}`)).join(', ')}</dd>
             </div>
             <div>
               <dt>{t('call.duration')}</dt>
-              <dd>{durationText(c.eligibility.min_duration_days, c.eligibility.max_duration_days)}</dd>
+              <dd>{durationText(eligibility.min_duration_days, eligibility.max_duration_days)}</dd>
             </div>
-            {c.matching.preferences_required && <div><dt>{t('call.preferences')}</dt><dd>{t('call.preferences_required')}</dd></div>}
+            {c.matching?.preferences_required && <div><dt>{t('call.preferences')}</dt><dd>{t('call.preferences_required')}</dd></div>}
           </dl>
           <h3>{t('call.documents')}</h3>
-          {c.documents_required.length === 0 ? <p>{t('call.no_documents')}</p> : (
-            <ul>{c.documents_required.map((d) => <li key={d}>{d}</li>)}</ul>
+          {documents.length === 0 ? <p>{t('call.no_documents')}</p> : (
+            <ul>{documents.map((d) => <li key={d}>{d}</li>)}</ul>
           )}
           <h3>{t('call.criteria')}</h3>
-          <table>
-            <caption class="visually-hidden">{t('call.criteria')}</caption>
-            <thead><tr><th scope="col">{t('call.criterion')}</th><th scope="col">{t('call.weight')}</th><th scope="col">{t('call.scale')}</th></tr></thead>
-            <tbody>
-              {c.criteria.map((k) => (
-                <tr key={k.key}>
-                  <td><strong>{k.label}</strong>{k.description && <p class="hint">{k.description}</p>}</td>
-                  <td>{formatNumber((100 * k.weight) / totalWeight)} %</td>
-                  <td>{k.scale_min}–{k.scale_max}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table<Criterion> caption={t('call.criteria')} rows={c.criteria} rowKey={(k) => k.key} columns={[
+            { header: t('call.criterion'), cell: (k) => <><strong>{k.label}</strong>{k.description && <p class="hint">{k.description}</p>}</> },
+            { header: t('call.weight'), cell: (k) => `${formatNumber((100 * k.weight) / totalWeight)} %` },
+            { header: t('call.scale'), cell: (k) => `${k.scale_min}–${k.scale_max}` },
+          ]} />
         </section>
         <section aria-labelledby="call-spaces">
           <h2 id="call-spaces">{t('call.spaces')}</h2>
@@ -138,7 +135,7 @@ export function CallPage({ ws, id }: { ws: string; id: number }) {
   );
 }
 
-export function durationText(min: number | null, max: number | null): string {
+export function durationText(min: number | null | undefined, max: number | null | undefined): string {
   if (min && max) return t('call.duration_between', { min, max });
   if (min) return t('call.duration_min', { min });
   if (max) return t('call.duration_max', { max });
@@ -174,7 +171,9 @@ function ApplyBox({ ws, call }: { ws: string; call: Call }) {
 function EvaluateLink({ ws, call }: { ws: string; call: Call }) {
   const session = useSession();
   const queue = useLoad(
-    () => (session && (call.state === 'evaluating' || call.state === 'decided') ? api.evaluationQueue(ws, call.id) : Promise.resolve(null)),
+    () => (session && (call.state === 'evaluating' || call.state === 'decided')
+      ? api('get', '/api/v1/workspaces/{workspace}/calls/{call}/evaluation', { path: { workspace: ws, call: call.id } })
+      : Promise.resolve(null)),
     [ws, call.id, call.state, session?.id ?? null],
   );
   if (!queue.data) return null;

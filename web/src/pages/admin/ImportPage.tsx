@@ -1,37 +1,45 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError, type ImportReport } from '../api';
-import { ErrorMessage } from '../components/Messages';
-import { useDocumentTitle } from '../hooks';
-import { formatNumber, t } from '../i18n';
-import { paths } from '../router';
+import { api } from '../../api/client';
+import { IMPORT_FORMATS } from '../../api/enums';
+import type { ImportFormat, ImportReport, ImportRow } from '../../api/types';
+import { Field } from '../../components/Field';
+import { ErrorMessage } from '../../components/Messages';
+import { Table } from '../../components/Table';
+import { useAction, useDocumentTitle } from '../../hooks';
+import { formatNumber, t } from '../../i18n';
+import { paths } from '../../router';
+
+// How each format is named in the list (GeoJSON is its own name).
+const FORMAT_LABELS: Record<ImportFormat, () => string> = {
+  geojson: () => 'GeoJSON',
+  brownfield: () => t('import.brownfield'),
+  cnig: () => t('import.cnig'),
+};
 
 export function ImportPage({ ws }: { ws: string }) {
   useDocumentTitle(t('import.title'));
   const [file, setFile] = useState<File | null>(null);
-  const [format, setFormat] = useState('');
+  const [format, setFormat] = useState<ImportFormat | ''>('');
   const [dryRun, setDryRun] = useState(false);
   const [strict, setStrict] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [report, setReport] = useState<ImportReport | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
   const [missing, setMissing] = useState(false);
+  const action = useAction();
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
     if (!file) {
       setMissing(true);
       return;
     }
-    setBusy(true);
-    setError(null);
     setReport(null);
-    try {
-      setReport(await api.importFile(ws, file, { format, dryRun, strict }));
-    } catch (err) {
-      setError(err as ApiError);
-    } finally {
-      setBusy(false);
-    }
+    action.run(async () => {
+      setReport(await api('post', '/api/v1/workspaces/{workspace}/imports', {
+        path: { workspace: ws },
+        query: { file_name: file.name, format: format || undefined, dry_run: dryRun || undefined, strict: strict || undefined },
+        file,
+      }));
+    });
   };
 
   return (
@@ -40,34 +48,23 @@ export function ImportPage({ ws }: { ws: string }) {
       <h1>{t('import.title')}</h1>
       <p>{t('import.intro')}</p>
       <form onSubmit={submit} noValidate>
-        <div class="field">
-          <label for="i-file">{t('import.file')}</label>
-          <input id="i-file" type="file" accept=".csv,.geojson,.json,text/csv,application/geo+json"
-            aria-invalid={missing} aria-describedby={missing ? 'i-file-error' : undefined}
+        <Field id="i-file" label={t('import.file')} error={missing ? t('import.choose') : undefined}>
+          <input type="file" accept=".csv,.geojson,.json,text/csv,application/geo+json"
             onChange={(e) => { setFile((e.target as HTMLInputElement).files?.[0] ?? null); setMissing(false); }} />
-          {missing && <p id="i-file-error" class="field-error">{t('import.choose')}</p>}
-        </div>
-        <div class="field">
-          <label for="i-format">{t('import.format')}</label>
-          <select id="i-format" value={format} onChange={(e) => setFormat((e.target as HTMLSelectElement).value)}>
+        </Field>
+        <Field id="i-format" label={t('import.format')}>
+          <select value={format} onChange={(e) => setFormat((e.target as HTMLSelectElement).value as ImportFormat | '')}>
             <option value="">{t('import.detect')}</option>
-            <option value="geojson">GeoJSON</option>
-            <option value="brownfield">{t('import.brownfield')}</option>
-            <option value="cnig">{t('import.cnig')}</option>
+            {IMPORT_FORMATS.map((f) => <option key={f} value={f}>{FORMAT_LABELS[f]()}</option>)}
           </select>
-        </div>
+        </Field>
         <div class="field checks">
           <label><input type="checkbox" checked={dryRun} onChange={() => setDryRun(!dryRun)} /> {t('import.dry_run')}</label>
           <label><input type="checkbox" checked={strict} onChange={() => setStrict(!strict)} /> {t('import.strict')}</label>
         </div>
-        <button type="submit" disabled={busy}>{busy ? t('import.running') : t('import.submit')}</button>
+        <button type="submit" disabled={action.busy}>{action.busy ? t('import.running') : t('import.submit')}</button>
       </form>
-      {error && <ErrorMessage error={error} />}
-      {error && error.fields.size > 0 && (
-        <ul class="error-list">
-          {[...error.fields].map(([k, v]) => <li key={k}>{k}: {v}</li>)}
-        </ul>
-      )}
+      {action.error && <ErrorMessage error={action.error} fields />}
       {report && <Report report={report} />}
     </section>
   );
@@ -92,16 +89,12 @@ function Report({ report }: { report: ImportReport }) {
   );
 }
 
-function Rows({ title, rows }: { title: string; rows: ImportReport['rejected'] }) {
+function Rows({ title, rows }: { title: string; rows: ImportRow[] }) {
   return (
-    <div class="table-scroll">
-      <table>
-        <caption>{title}</caption>
-        <thead><tr><th scope="col">{t('import.line')}</th><th scope="col">{t('import.reference')}</th><th scope="col">{t('import.reason')}</th></tr></thead>
-        <tbody>
-          {rows.map((r, i) => <tr key={i}><td>{r.line || '–'}</td><td>{r.reference}</td><td>{r.reason}</td></tr>)}
-        </tbody>
-      </table>
-    </div>
+    <Table<ImportRow> caption={title} showCaption rows={rows} rowKey={(_, i) => i} columns={[
+      { header: t('import.line'), cell: (r) => r.line || '–' },
+      { header: t('import.reference'), cell: (r) => r.reference },
+      { header: t('import.reason'), cell: (r) => r.reason },
+    ]} />
   );
 }

@@ -1,13 +1,17 @@
 import L from 'leaflet';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, ApiError, KINDS, STATUSES, UTILITIES, type Page, type Space, type Workspace } from '../api';
-import { ErrorMessage, Loading } from '../components/Messages';
-import { StatusBadge } from '../components/Status';
-import { EMPTY_FILTERS, filtersFromQuery, filtersToApi, filtersToQuery, type Filters } from '../filters';
-import { useDocumentTitle, useWorkspace } from '../hooks';
-import { formatArea, t } from '../i18n';
-import { createMap, spacesLayer, STATUS_COLOURS, type SpacesLayer } from '../map';
-import { navigate, paths, replaceQuery } from '../router';
+import { api, ApiError } from '../../api/client';
+import { STATUSES } from '../../api/enums';
+import type { Space, SpaceList, Workspace } from '../../api/types';
+import { Async } from '../../components/Async';
+import { ErrorMessage } from '../../components/Messages';
+import { StatusBadge } from '../../components/Status';
+import { useDocumentTitle, useWorkspace } from '../../hooks';
+import { formatArea, t } from '../../i18n';
+import { createMap, spacesLayer, STATUS_COLOURS, type SpacesLayer } from '../../map';
+import { navigate, paths, replaceQuery } from '../../router';
+import { FilterForm } from './FilterForm';
+import { filtersFromQuery, filtersToApi, filtersToQuery, type Filters } from './filters';
 
 const PAGE = 500;
 
@@ -15,7 +19,7 @@ interface View {
   lat: number;
   lon: number;
   zoom: number;
-  bbox: string;
+  bbox: number[];
 }
 
 function viewOf(map: L.Map): View {
@@ -25,7 +29,7 @@ function viewOf(map: L.Map): View {
   const bbox = [
     clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90),
     clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90),
-  ].map((n) => n.toFixed(6)).join(',');
+  ].map((n) => Number(n.toFixed(6)));
   return { lat: c.lat, lon: c.lng, zoom: map.getZoom(), bbox };
 }
 
@@ -40,9 +44,7 @@ function withView(q: URLSearchParams, v: View): URLSearchParams {
 export function MapPage({ ws, query }: { ws: string; query: URLSearchParams }) {
   const workspace = useWorkspace(ws);
   useDocumentTitle(workspace.data?.name ?? '');
-  if (workspace.error) return <ErrorMessage error={workspace.error} />;
-  if (!workspace.data) return <Loading />;
-  return <MapView workspace={workspace.data} query={query} />;
+  return <Async state={workspace}>{(w) => <MapView workspace={w} query={query} />}</Async>;
 }
 
 function MapView({ workspace, query }: { workspace: Workspace; query: URLSearchParams }) {
@@ -51,18 +53,18 @@ function MapView({ workspace, query }: { workspace: Workspace; query: URLSearchP
   const mapRef = useRef<L.Map | null>(null);
   const layerRef = useRef<SpacesLayer | null>(null);
   const [view, setView] = useState<View | null>(null);
-  const [page, setPage] = useState<Page<Space> | null>(null);
+  const [page, setPage] = useState<SpaceList | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
 
   // The map, once.
   useEffect(() => {
-    const map = createMap(mapEl.current!, workspace, t('map.label'));
+    // The view in the URL, else the workspace's (or, without one, its spaces).
     const lat = Number(query.get('lat'));
     const lon = Number(query.get('lon'));
     const z = Number(query.get('z'));
-    if (query.has('lat') && query.has('lon') && Number.isFinite(lat) && Number.isFinite(lon)) {
-      map.setView([lat, lon], Number.isFinite(z) && query.has('z') ? z : workspace.map_view.zoom);
-    }
+    const inUrl = query.has('lat') && query.has('lon') && Number.isFinite(lat) && Number.isFinite(lon);
+    const map = createMap(mapEl.current!, workspace, t('map.label'), { fitToSpaces: !inUrl });
+    if (inUrl) map.setView([lat, lon], Number.isFinite(z) && query.has('z') ? z : map.getZoom());
     const layer = spacesLayer();
     layer.layer.addTo(map);
     mapRef.current = map;
@@ -96,14 +98,14 @@ function MapView({ workspace, query }: { workspace: Workspace; query: URLSearchP
 
   // The spaces in view that pass the filters: for the list and the map alike.
   const apiQuery = filtersToApi(filters);
+  const apiKey = JSON.stringify(apiQuery);
   useEffect(() => {
     if (!view) return;
-    const p = new URLSearchParams(apiQuery);
-    p.set('bbox', view.bbox);
-    p.set('limit', String(PAGE));
-    p.set('sort', 'name');
     let live = true;
-    api.spaces(workspace.slug, p).then(
+    api('get', '/api/v1/workspaces/{workspace}/spaces', {
+      path: { workspace: workspace.slug },
+      query: { ...apiQuery, bbox: view.bbox, limit: PAGE, sort: 'name' },
+    }).then(
       (r) => {
         if (!live) return;
         setPage(r);
@@ -115,7 +117,7 @@ function MapView({ workspace, query }: { workspace: Workspace; query: URLSearchP
     return () => {
       live = false;
     };
-  }, [view?.bbox, apiQuery.toString(), workspace.slug]);
+  }, [view?.bbox.join(','), apiKey, workspace.slug]);
 
   const update = (next: Filters) => {
     const q = filtersToQuery(next, new URLSearchParams(location.search));
@@ -184,81 +186,3 @@ function Legend() {
     </details>
   );
 }
-
-function FilterForm({ filters, onChange }: { filters: Filters; onChange: (f: Filters) => void }) {
-  const [text, setText] = useState(filters.q);
-  useEffect(() => setText(filters.q), [filters.q]);
-  // Typing waits for a pause; every other control applies at once.
-  useEffect(() => {
-    if (text === filters.q) return;
-    const id = setTimeout(() => onChange({ ...filters, q: text }), 350);
-    return () => clearTimeout(id);
-  }, [text]);
-
-  const toggle = <T,>(list: T[], v: T) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
-  const active = filtersToQuery(filters).toString() !== '';
-  return (
-    <form class="filters" role="search" aria-label={t('filters.label')} onSubmit={(e) => { e.preventDefault(); onChange({ ...filters, q: text }); }}>
-      <div class="field">
-        <label for="f-q">{t('filters.text')}</label>
-        <input id="f-q" type="search" value={text} onInput={(e) => setText((e.target as HTMLInputElement).value)} />
-      </div>
-      <div class="field">
-        <label for="f-kind">{t('filters.kind')}</label>
-        <select id="f-kind" value={filters.kind} onChange={(e) => onChange({ ...filters, kind: (e.target as HTMLSelectElement).value as Filters['kind'] })}>
-          <option value="">{t('filters.any')}</option>
-          {KINDS.map((k) => <option key={k} value={k}>{t(`kind.${k}`)}</option>)}
-        </select>
-      </div>
-      <fieldset class="field">
-        <legend>{t('filters.status')}</legend>
-        <div class="checks">
-          {STATUSES.map((s) => (
-            <label key={s}>
-              <input type="checkbox" name="status" value={s} checked={filters.status.includes(s)}
-                onChange={() => onChange({ ...filters, status: toggle(filters.status, s) })} />
-              {t(`status.${s}`)}
-            </label>
-          ))}
-        </div>
-      </fieldset>
-      <fieldset class="field">
-        <legend>{t('filters.area')}</legend>
-        <div class="inline">
-          <label>{t('filters.min')} <input type="number" min="0" step="any" inputMode="decimal" value={filters.minArea}
-            onChange={(e) => onChange({ ...filters, minArea: (e.target as HTMLInputElement).value })} /></label>
-          <label>{t('filters.max')} <input type="number" min="0" step="any" inputMode="decimal" value={filters.maxArea}
-            onChange={(e) => onChange({ ...filters, maxArea: (e.target as HTMLInputElement).value })} /></label>
-        </div>
-      </fieldset>
-      <fieldset class="field">
-        <legend>{t('filters.utilities')}</legend>
-        <div class="checks">
-          {UTILITIES.map((u) => (
-            <label key={u}>
-              <input type="checkbox" checked={filters.utilities.includes(u)}
-                onChange={() => onChange({ ...filters, utilities: toggle(filters.utilities, u) })} />
-              {t(`utility.${u}`)}
-            </label>
-          ))}
-          <label>
-            <input type="checkbox" checked={filters.stepFree} onChange={() => onChange({ ...filters, stepFree: !filters.stepFree })} />
-            {t('field.step_free_access')}
-          </label>
-        </div>
-      </fieldset>
-      <fieldset class="field">
-        <legend>{t('filters.period')}</legend>
-        <div class="inline">
-          <label>{t('filters.from')} <input type="date" value={filters.from} onChange={(e) => onChange({ ...filters, from: (e.target as HTMLInputElement).value })} /></label>
-          <label>{t('filters.to')} <input type="date" value={filters.to} onChange={(e) => onChange({ ...filters, to: (e.target as HTMLInputElement).value })} /></label>
-        </div>
-      </fieldset>
-      <div class="actions">
-        <button type="submit">{t('filters.apply')}</button>
-        {active && <button type="button" class="secondary" onClick={() => onChange(EMPTY_FILTERS)}>{t('filters.reset')}</button>}
-      </div>
-    </form>
-  );
-}
-

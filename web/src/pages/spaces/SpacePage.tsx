@@ -1,10 +1,14 @@
-import { api, UTILITIES, type Space } from '../api';
-import { ErrorMessage, Loading } from '../components/Messages';
-import { SmallMap } from '../components/SmallMap';
-import { StatusBadge } from '../components/Status';
-import { useDocumentTitle, useLoad, useWorkspace } from '../hooks';
-import { formatArea, formatDate, formatNumber, t } from '../i18n';
-import { paths } from '../router';
+import { api, href } from '../../api/client';
+import { UTILITIES } from '../../api/enums';
+import type { Space, StatusChange } from '../../api/types';
+import { Async } from '../../components/Async';
+import { ErrorMessage, Loading } from '../../components/Messages';
+import { SmallMap } from '../../components/SmallMap';
+import { StatusBadge } from '../../components/Status';
+import { Table } from '../../components/Table';
+import { useDocumentTitle, useLoad, useWorkspace } from '../../hooks';
+import { formatArea, formatDate, formatNumber, t } from '../../i18n';
+import { paths } from '../../router';
 
 function yesNo(v: boolean | null | undefined): string {
   return v == null ? t('common.unknown') : v ? t('common.yes') : t('common.no');
@@ -12,14 +16,18 @@ function yesNo(v: boolean | null | undefined): string {
 
 export function SpacePage({ ws, id }: { ws: string; id: number }) {
   const workspace = useWorkspace(ws);
-  const space = useLoad(() => api.space(ws, id), [ws, id]);
-  const history = useLoad(() => api.history(ws, id), [ws, id]);
+  const space = useLoad(() => api('get', '/api/v1/workspaces/{workspace}/spaces/{id}', { path: { workspace: ws, id } }), [ws, id]);
+  const history = useLoad(
+    () => api('get', '/api/v1/workspaces/{workspace}/spaces/{id}/history', { path: { workspace: ws, id } }).then((r) => r.items),
+    [ws, id],
+  );
   useDocumentTitle(space.data?.name ?? '');
   if (space.error) return <ErrorMessage error={space.error} />;
   if (workspace.error) return <ErrorMessage error={workspace.error} />;
   if (!space.data || !workspace.data) return <Loading />;
   const s = space.data;
-  const csv = api.exportUrl(ws, 'csv', new URLSearchParams({ id: String(s.id) }));
+  const csv = href('/api/v1/workspaces/{workspace}/spaces.csv', { path: { workspace: ws }, query: { id: [s.id] } });
+  const geojson = href('/ogc/collections/{collectionId}/items/{featureId}', { path: { collectionId: 'spaces', featureId: s.id } });
   return (
     <article class="space-page">
       <p class="breadcrumb"><a href={paths.map(ws)}>{workspace.data.name}</a></p>
@@ -38,31 +46,23 @@ export function SpacePage({ ws, id }: { ws: string; id: number }) {
           <p>{s.address || t('common.unknown')}</p>
           <h3>{t('space.downloads')}</h3>
           <ul>
-            <li><a href={`/ogc/collections/spaces/items/${s.id}`} type="application/geo+json" download={`space-${s.id}.geojson`}>GeoJSON</a></li>
+            <li><a href={geojson} type="application/geo+json" download={`space-${s.id}.geojson`}>GeoJSON</a></li>
             <li><a href={csv} type="text/csv" download={`space-${s.id}.csv`}>CSV</a></li>
           </ul>
         </section>
       </div>
       <section aria-labelledby="history-heading">
         <h2 id="history-heading">{t('space.history')}</h2>
-        {history.data ? (
-          <table class="history">
-            <caption class="visually-hidden">{t('space.history')}</caption>
-            <thead>
-              <tr><th scope="col">{t('history.when')}</th><th scope="col">{t('history.from')}</th><th scope="col">{t('history.to')}</th><th scope="col">{t('history.why')}</th></tr>
-            </thead>
-            <tbody>
-              {history.data.map((h) => (
-                <tr key={h.id}>
-                  <td>{formatDate(h.at, true)}</td>
-                  <td>{h.from ? t(`status.${h.from}`) : '–'}</td>
-                  <td>{t(`status.${h.to}`)}</td>
-                  <td>{h.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : history.error ? <ErrorMessage error={history.error} /> : <Loading />}
+        <Async state={history}>
+          {(items) => (
+            <Table<StatusChange> caption={t('space.history')} class="history" rows={items} rowKey={(h) => h.id} columns={[
+              { header: t('history.when'), cell: (h) => formatDate(h.at, true) },
+              { header: t('history.from'), cell: (h) => (h.from ? t(`status.${h.from}`) : '–') },
+              { header: t('history.to'), cell: (h) => t(`status.${h.to}`) },
+              { header: t('history.why'), cell: (h) => h.reason },
+            ]} />
+          )}
+        </Async>
       </section>
     </article>
   );
@@ -80,7 +80,7 @@ function Details({ s }: { s: Space }) {
     [t('field.vacant_since'), formatDate(s.vacant_since)],
     [t('field.available'), s.available_from || s.available_to
       ? `${formatDate(s.available_from)} – ${formatDate(s.available_to)}` : '–'],
-    ...UTILITIES.map((u): [string, string] => [t(`utility.${u}`), yesNo(s.utilities[u])]),
+    ...UTILITIES.map((u): [string, string] => [t(`utility.${u}`), yesNo(s.utilities?.[u])]),
     [t('field.step_free_access'), yesNo(s.step_free_access)],
     [t('field.planned_future_use'), s.planned_future_use || '–'],
   ];

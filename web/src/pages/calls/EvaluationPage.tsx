@@ -4,21 +4,30 @@
 // enforces it).
 
 import { useEffect, useState } from 'preact/hooks';
-import { api, UTILITIES, type Criterion, type EvaluationQueue } from '../api';
-import { ErrorMessage, Loading } from '../components/Messages';
-import { SignInPrompt } from '../components/StaffOnly';
-import { useDocumentTitle, useLoad } from '../hooks';
-import { formatDate, formatNumber, t } from '../i18n';
-import { paths } from '../router';
-import { useSession } from '../session';
-import { ActionMessages, areaRange, offeredSpaces, period, score, useAction } from './CallParts';
+import { api, href } from '../../api/client';
+import { UTILITIES } from '../../api/enums';
+import type { Criterion, Evaluation, EvaluationQueue } from '../../api/types';
+import { FieldError, invalidProps } from '../../components/Field';
+import { ActionMessages, ErrorMessage, Loading } from '../../components/Messages';
+import { SignInPrompt } from '../../components/StaffOnly';
+import { Table, type Column } from '../../components/Table';
+import { useAction, useDocumentTitle, useLoad } from '../../hooks';
+import { formatDate, formatNumber, t } from '../../i18n';
+import { paths } from '../../router';
+import { useSession } from '../../session';
+import { needsOf, periodText } from '../applications/shared';
+import { areaRange, offeredSpaces, score } from './parts';
 
 type Item = EvaluationQueue['items'][number];
 
 export function EvaluationPage({ ws, id }: { ws: string; id: number }) {
   const session = useSession();
-  const call = useLoad(() => api.call(ws, id), [ws, id]);
-  const queue = useLoad(() => (session ? api.evaluationQueue(ws, id) : Promise.resolve(null)), [ws, id, session?.id ?? null]);
+  const where = { workspace: ws, call: id };
+  const call = useLoad(() => api('get', '/api/v1/workspaces/{workspace}/calls/{call}', { path: where }), [ws, id]);
+  const queue = useLoad(
+    () => (session ? api('get', '/api/v1/workspaces/{workspace}/calls/{call}/evaluation', { path: where }) : Promise.resolve(null)),
+    [ws, id, session?.id ?? null],
+  );
   useDocumentTitle(t('evaluation.title'));
   if (session === null) return <SignInPrompt />;
   if (call.error) return <ErrorMessage error={call.error} />;
@@ -73,7 +82,10 @@ function Sheet({ ws, item, criteria, open, spaceName, onSaved }: {
   const action = useAction();
   const busy = action.busy;
   const final = !!mine?.submitted_at;
-  const others = useLoad(() => (final ? api.evaluations(ws, item.id) : Promise.resolve(null)), [ws, item.id, final]);
+  const others = useLoad(
+    () => (final ? api('get', '/api/v1/workspaces/{workspace}/applications/{application}/evaluations', { path: { workspace: ws, application: item.id } }) : Promise.resolve(null)),
+    [ws, item.id, final],
+  );
   useEffect(() => {
     setScores(initial());
     setConflict(mine?.conflict_of_interest ?? false);
@@ -89,30 +101,32 @@ function Sheet({ ws, item, criteria, open, spaceName, onSaved }: {
         if (s && s.value.trim() !== '') body[k.key] = { value: Number(s.value.replace(',', '.')), comment: s.comment };
       }
     }
-    await api.saveEvaluation(ws, item.id, { conflict_of_interest: conflict, conflict_note: conflict ? note : '', scores: body, submit });
+    await api('put', '/api/v1/workspaces/{workspace}/applications/{application}/evaluation', {
+      path: { workspace: ws, application: item.id },
+      body: { conflict_of_interest: conflict, conflict_note: conflict ? note : '', scores: body, submit },
+    });
     onSaved();
     return submit ? t('evaluation.sheet_submitted') : t('evaluation.sheet_saved');
   });
 
-  const fe = (key: string) => action.error?.fields.get(`/scores/${key}/value`) ?? action.error?.fields.get(`/scores/${key}`);
+  const fe = (key: string) => action.fields.get(`/scores/${key}/value`) ?? action.fields.get(`/scores/${key}`);
   const hid = `sheet-${item.id}`;
+  const needs = needsOf(item);
   return (
     <article id={hid} class="sheet" aria-labelledby={`${hid}-h`} data-testid="sheet">
       <h2 id={`${hid}-h`}>{item.title}</h2>
       <dl class="details">
         <div><dt>{t('application.category')}</dt><dd>{t(`category.${item.category}`)}</dd></div>
         <div><dt>{t('application.description')}</dt><dd class="notes">{item.description || '–'}</dd></div>
-        <div><dt>{t('application.area')}</dt><dd>{areaRange(item.needs.min_area_m2, item.needs.max_area_m2)} · {t(`setting.${item.needs.setting}`)}
-          {UTILITIES.some((u) => item.needs.utilities[u]) && <> · {UTILITIES.filter((u) => item.needs.utilities[u]).map((u) => t(`utility.${u}`)).join(', ')}</>}</dd></div>
-        <div><dt>{t('application.period')}</dt><dd>{item.period.duration_days != null
-          ? t('application.flexible_text', { days: item.period.duration_days, window: period(item.period.earliest_start, item.period.latest_end) })
-          : period(item.period.start, item.period.end)}</dd></div>
-        <div><dt>{t('application.preferred')}</dt><dd>{item.preferred_spaces.map(spaceName).join(' › ') || '–'}</dd></div>
+        <div><dt>{t('application.area')}</dt><dd>{areaRange(needs.min_area_m2, needs.max_area_m2)} · {t(`setting.${needs.setting}`)}
+          {UTILITIES.some((u) => needs.utilities[u]) && <> · {UTILITIES.filter((u) => needs.utilities[u]).map((u) => t(`utility.${u}`)).join(', ')}</>}</dd></div>
+        <div><dt>{t('application.period')}</dt><dd>{periodText(item)}</dd></div>
+        <div><dt>{t('application.preferred')}</dt><dd>{(item.preferred_spaces ?? []).map(spaceName).join(' › ') || '–'}</dd></div>
         <div><dt>{t('application.impact')}</dt><dd class="notes">{item.expected_impact || '–'}</dd></div>
         <div><dt>{t('application.team')}</dt><dd class="notes">{item.team || '–'}</dd></div>
         <div><dt>{t('application.budget')}</dt><dd>{item.budget_eur == null ? '–' : `${formatNumber(item.budget_eur)} €`}</dd></div>
         <div><dt>{t('application.documents')}</dt><dd>{item.attachments.length ? item.attachments.map((f, i) => (
-          <span key={f.id}>{i > 0 && ', '}<a href={api.attachmentUrl(ws, item.id, f.id)} download={f.file_name}>{f.name}</a></span>
+          <span key={f.id}>{i > 0 && ', '}<a href={href('/api/v1/workspaces/{workspace}/applications/{application}/attachments/{attachment}', { path: { workspace: ws, application: item.id, attachment: f.id } })} download={f.file_name}>{f.name}</a></span>
         )) : '–'}</dd></div>
       </dl>
       <form onSubmit={(e) => { e.preventDefault(); save(false); }} aria-label={t('evaluation.sheet_for', { title: item.title })}>
@@ -135,12 +149,12 @@ function Sheet({ ws, item, criteria, open, spaceName, onSaved }: {
               return (
                 <div class="criterion-score" key={k.key}>
                   <div class="field">
-                    <label for={fid}>{t('evaluation.criterion_scale', { label: k.label, min: k.scale_min, max: k.scale_max })}</label>
+                    <label for={fid}>{t('evaluation.criterion_scale', { label: k.label, min: k.scale_min ?? 0, max: k.scale_max ?? 10 })}</label>
                     {k.description && <p class="hint" id={`${fid}-d`}>{k.description}</p>}
                     <input id={fid} type="number" min={k.scale_min} max={k.scale_max} step="any" class="short" value={scores[k.key]?.value ?? ''}
-                      aria-invalid={err ? true : undefined} aria-describedby={[k.description ? `${fid}-d` : '', err ? `${fid}-e` : ''].filter(Boolean).join(' ') || undefined}
+                      {...invalidProps(fid, err, k.description ? `${fid}-d` : undefined)}
                       onInput={(e) => setScores({ ...scores, [k.key]: { ...scores[k.key], value: (e.target as HTMLInputElement).value } })} />
-                    {err && <p id={`${fid}-e`} class="field-error">{err}</p>}
+                    <FieldError id={fid} error={err} />
                   </div>
                   <div class="field">
                     <label for={`${fid}-c`}>{t('evaluation.comment_on', { label: k.label })}</label>
@@ -165,32 +179,20 @@ function Sheet({ ws, item, criteria, open, spaceName, onSaved }: {
         <section aria-labelledby={`${hid}-others`}>
           <h3 id={`${hid}-others`}>{t('evaluation.all_sheets')}</h3>
           {others.data.aggregate && (
-            <p>{t('evaluation.aggregate', { score: score(others.data.aggregate.score), sheets: others.data.aggregate.sheets, min: score(others.data.aggregate.min), max: score(others.data.aggregate.max) })}</p>
+            <p>{t('evaluation.aggregate', { score: score(others.data.aggregate.score), sheets: others.data.aggregate.sheets ?? 0, min: score(others.data.aggregate.min), max: score(others.data.aggregate.max) })}</p>
           )}
-          <div class="table-scroll">
-            <table data-testid="other-sheets">
-              <caption class="visually-hidden">{t('evaluation.all_sheets')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('evaluation.evaluator')}</th>
-                  {criteria.map((k) => <th scope="col" key={k.key}>{k.label}</th>)}
-                </tr>
-              </thead>
-              <tbody>
-                {others.data.items.map((s) => (
-                  <tr key={s.evaluator_id}>
-                    <th scope="row">{s.evaluator_id === item.my_evaluation?.evaluator_id ? t('evaluation.you') : t('evaluation.evaluator_n', { n: s.evaluator_id })}
-                      {!s.submitted_at && <span class="muted"> · {t('evaluation.draft')}</span>}</th>
-                    {s.conflict_of_interest
-                      ? <td colSpan={criteria.length}>{t('evaluation.conflict_declared')}</td>
-                      : criteria.map((k) => (
-                        <td key={k.key}>{s.scores[k.key] ? formatNumber(s.scores[k.key].value, 1) : '–'}{s.scores[k.key]?.comment && <p class="hint">{s.scores[k.key].comment}</p>}</td>
-                      ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table<Evaluation> caption={t('evaluation.all_sheets')} testId="other-sheets" rows={others.data.items} rowKey={(s) => s.evaluator_id}
+            span={(s) => (s.conflict_of_interest ? { from: 1, content: t('evaluation.conflict_declared') } : null)}
+            columns={[
+              { header: t('evaluation.evaluator'), rowHeader: true, cell: (s) => (
+                <>{s.evaluator_id === item.my_evaluation?.evaluator_id ? t('evaluation.you') : t('evaluation.evaluator_n', { n: s.evaluator_id })}
+                  {!s.submitted_at && <span class="muted"> · {t('evaluation.draft')}</span>}</>
+              ) },
+              ...criteria.map((k): Column<Evaluation> => ({
+                header: k.label,
+                cell: (s) => <>{s.scores[k.key] ? formatNumber(s.scores[k.key].value, 1) : '–'}{s.scores[k.key]?.comment && <p class="hint">{s.scores[k.key].comment}</p>}</>,
+              })),
+            ]} />
         </section>
       )}
     </article>

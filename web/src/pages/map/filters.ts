@@ -1,6 +1,10 @@
 // The public map's filters, kept in the page URL so that a link shows the same view.
 
-import { KINDS, STATUSES, UTILITIES, type SpaceKind, type SpaceStatus, type Utility } from './api';
+import type { QueryOf } from '../../api/client';
+import { KINDS, STATUSES, UTILITIES } from '../../api/enums';
+import type { SpaceKind, SpaceStatus, Utility } from '../../api/types';
+
+export type SpaceQuery = QueryOf<'get', '/api/v1/workspaces/{workspace}/spaces'>;
 
 export interface Filters {
   q: string;
@@ -22,8 +26,8 @@ export function filtersFromQuery(q: URLSearchParams): Filters {
   const list = (key: string) => (q.get(key) ?? '').split(',').filter(Boolean);
   return {
     q: q.get('q') ?? '',
-    status: list('status').filter((s): s is SpaceStatus => (STATUSES as string[]).includes(s)),
-    kind: (KINDS as string[]).includes(q.get('kind') ?? '') ? (q.get('kind') as SpaceKind) : '',
+    status: list('status').filter((s): s is SpaceStatus => (STATUSES as readonly string[]).includes(s)),
+    kind: (KINDS as readonly string[]).includes(q.get('kind') ?? '') ? (q.get('kind') as SpaceKind) : '',
     minArea: q.get('min_area') ?? '',
     maxArea: q.get('max_area') ?? '',
     utilities: UTILITIES.filter((u) => q.get(u) === 'true'),
@@ -49,16 +53,18 @@ export function filtersToQuery(f: Filters, into = new URLSearchParams()): URLSea
 }
 
 // The same filters as API parameters.
-export function filtersToApi(f: Filters): URLSearchParams {
-  const p = new URLSearchParams();
-  if (f.q.trim()) p.set('q', f.q.trim());
-  if (f.status.length) p.set('status', f.status.join(','));
-  if (f.kind) p.set('kind', f.kind);
-  if (f.minArea) p.set('min_area', f.minArea);
-  if (f.maxArea) p.set('max_area', f.maxArea);
-  for (const u of f.utilities) p.set(u, 'true');
-  if (f.stepFree) p.set('step_free_access', 'true');
-  if (f.from) p.set('available_from', f.from);
-  if (f.to) p.set('available_to', f.to);
+export function filtersToApi(f: Filters): SpaceQuery {
+  const number = (v: string) => (v.trim() === '' || !Number.isFinite(Number(v)) ? undefined : Number(v));
+  const p: SpaceQuery = {
+    q: f.q.trim() || undefined,
+    status: f.status.length ? f.status : undefined,
+    kind: f.kind ? [f.kind] : undefined,
+    min_area: number(f.minArea),
+    max_area: number(f.maxArea),
+    step_free_access: f.stepFree || undefined,
+    available_from: f.from || undefined,
+    available_to: f.to || undefined,
+  };
+  for (const u of f.utilities) p[u] = true;
   return p;
 }

@@ -3,14 +3,14 @@
 // the offered spaces on a map, and the signed-in account with its organisations.
 
 import L from 'leaflet';
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { ErrorMessage } from '../components/Messages';
-import { api, ApiError, type Call, type CallState, type Decision, type MatchingExplanation, type OfferedSpace, type Workspace } from '../api';
-import { useLoad } from '../hooks';
-import { formatArea, formatDate, formatNumber, language, t } from '../i18n';
-import { boundsOf, createMap, geometryLayer, STATUS_COLOURS } from '../map';
-import { paths } from '../router';
-import { useSession } from '../session';
+import { useEffect, useRef } from 'preact/hooks';
+import { api } from '../../api/client';
+import type { Call, CallState, DecisionExplanation, MatchingExplanation, OfferedSpace, TakenBy, Workspace } from '../../api/types';
+import { useLoad } from '../../hooks';
+import { formatArea, formatDate, formatNumber, language, t } from '../../i18n';
+import { boundsOf, createMap, geometryLayer, STATUS_COLOURS } from '../../map';
+import { paths } from '../../router';
+import { useSession } from '../../session';
 
 // Colours with at least 3:1 contrast against white (WCAG 1.4.11), as the space statuses.
 const STATE_COLOURS: Record<CallState, string> = {
@@ -98,7 +98,7 @@ export function matchingReason(code: string): string {
 }
 
 // An area range as applicants give it (either bound may be missing).
-export function areaRange(min: number | null, max: number | null): string {
+export function areaRange(min: number | null | undefined, max: number | null | undefined): string {
   if (min != null && max != null) return t('calls.period', { from: formatArea(min), to: formatArea(max) });
   if (min != null) return t('application.area_min', { area: formatArea(min) });
   if (max != null) return t('application.area_max', { area: formatArea(max) });
@@ -109,57 +109,18 @@ export function score(n: number | null | undefined): string {
   return n == null ? '–' : formatNumber(n, 1);
 }
 
-// What a button does against the API: busy while it runs, then a status message (announced) or
-// the API's problem. `run` returns whether the action succeeded.
-export function useAction() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [status, setStatus] = useState('');
-  const run = async (action: () => Promise<string | void>): Promise<boolean> => {
-    setBusy(true);
-    setError(null);
-    setStatus('');
-    try {
-      const done = await action();
-      if (done) setStatus(done);
-      return true;
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, String(err)));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, error, status, run };
-}
-
-// The outcome of an action: the status in a live region, the problem with its field errors.
-export function ActionMessages({ action, fields = false }: { action: ReturnType<typeof useAction>; fields?: boolean }) {
-  return (
-    <>
-      <div aria-live="polite" role="status">{action.status && <p class="success">{action.status}</p>}</div>
-      {action.error && <ErrorMessage error={action.error} />}
-      {fields && action.error && action.error.fields.size > 0 && (
-        <ul class="field-errors">
-          {[...action.error.fields.entries()].map(([ptr, msg]) => <li key={ptr}>{ptr ? <><code>{ptr}</code>: </> : null}{msg}</li>)}
-        </ul>
-      )}
-    </>
-  );
-}
-
 // The signed-in account with the organisations it acts for (GET /api/v1/me), loaded once the
 // session is known; null for visitors.
 export function useMe() {
   const session = useSession();
-  return useLoad(() => (session ? api.me() : Promise.resolve(null)), [session?.id ?? null]);
+  return useLoad(() => (session ? api('get', '/api/v1/me') : Promise.resolve(null)), [session?.id ?? null]);
 }
 
 // The spaces a call offers, on a map with their period and capacity in each popup.
 export function OfferedSpacesMap({ workspace, call, spaces }: { workspace: Workspace; call: Call; spaces: OfferedSpace[] }) {
   const el = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    const map = createMap(el.current!, workspace, t('call.map_label', { title: call.title }));
+    const map = createMap(el.current!, workspace, t('call.map_label', { title: call.title }), { fitToSpaces: spaces.length === 0 });
     let bounds: L.LatLngBounds | null = null;
     for (const s of spaces) {
       if (!s.geometry) continue;
@@ -184,13 +145,9 @@ export function OfferedSpacesMap({ workspace, call, spaces }: { workspace: Works
   return <div ref={el} class="small-map call-map" data-testid="call-map" />;
 }
 
-// Spaces as the API returns them inside a call: flat, or as GeoJSON features.
+// The spaces a call offers, as the API returns them inside the call.
 export function offeredSpaces(call: Call): OfferedSpace[] {
-  return (call.offered_spaces ?? []).map((s) => {
-    const f = s as unknown as { type?: string; id: number; geometry: OfferedSpace['geometry']; properties?: Record<string, unknown> };
-    if (f.type === 'Feature' && f.properties) return { ...(f.properties as unknown as OfferedSpace), id: f.id, geometry: f.geometry };
-    return s;
-  });
+  return (call.offered_spaces ?? []) as unknown as OfferedSpace[];
 }
 
 // Why an application got a space or did not, in words: the space given with the jury's score and
@@ -198,10 +155,10 @@ export function offeredSpaces(call: Call): OfferedSpace[] {
 // that took its capacity. `explanation` is the matching's, or the eligibility verdict's.
 // `spaceName` names spaces the explanation gives by id only.
 export function ExplanationView({ ws, explanation, spaceName }: {
-  ws: string; explanation: Decision['explanation'] | MatchingExplanation; spaceName: (id: number) => string;
+  ws: string; explanation: DecisionExplanation | MatchingExplanation | unknown; spaceName: (id: number) => string;
 }) {
   if (!explanation) return <p>{t('decision.no_explanation')}</p>;
-  const e = explanation as NonNullable<Decision['explanation']>;
+  const e = explanation as DecisionExplanation;
   if (e.reason === 'ineligible') {
     return (
       <div>
@@ -239,7 +196,7 @@ export function ExplanationView({ ws, explanation, spaceName }: {
                 <strong>{v.space_name || spaceName(v.space)}</strong>: {v.reasons.map(matchingReason).join('; ')}
                 {v.taken_by && v.taken_by.length > 0 && (
                   <ul>
-                    {v.taken_by.map((tb) => (
+                    {(v.taken_by as unknown as TakenBy[]).map((tb) => (
                       <li key={tb.request}>{t('decision.taken_by', { title: tb.title || `#${tb.request}`, score: score(tb.score), period: period(tb.start, tb.end) })}</li>
                     ))}
                   </ul>

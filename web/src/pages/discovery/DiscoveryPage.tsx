@@ -3,18 +3,26 @@
 // accept one as verified, dismiss one with a reason, open the object on openstreetmap.org.
 
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type Job, type Space } from '../api';
-import { ErrorMessage, Loading } from '../components/Messages';
-import { useDocumentTitle, useLoad, useWorkspace } from '../hooks';
-import { formatArea, formatDate, formatNumber, t } from '../i18n';
-import { paths } from '../router';
+import { api, ifMatch } from '../../api/client';
+import type { Job, JobParams, Space } from '../../api/types';
+import { Async } from '../../components/Async';
+import { Field, FieldError, invalidProps } from '../../components/Field';
+import { ErrorMessage } from '../../components/Messages';
+import { Pager } from '../../components/Pager';
+import { Table } from '../../components/Table';
+import { useAction, useDocumentTitle, useLoad, useWorkspace } from '../../hooks';
+import { formatArea, formatDate, formatNumber, t } from '../../i18n';
+import { paths } from '../../router';
 
 const CANDIDATES = 100;
 
 export function DiscoveryPage({ ws }: { ws: string }) {
   const workspace = useWorkspace(ws);
   useDocumentTitle(t('discovery.title'));
-  const jobs = useLoad(() => api.jobs(ws), [ws]);
+  const jobs = useLoad(
+    () => api('get', '/api/v1/workspaces/{workspace}/jobs', { path: { workspace: ws }, query: { limit: 10 } }).then((r) => r.items),
+    [ws],
+  );
 
   // Poll while a job is queued or running.
   const active = (jobs.data ?? []).some((j) => j.status === 'queued' || j.status === 'running');
@@ -35,14 +43,13 @@ export function DiscoveryPage({ ws }: { ws: string }) {
       <ScanForm ws={ws} onStarted={() => jobs.reload()} />
       <section aria-labelledby="jobs-heading">
         <h2 id="jobs-heading">{t('discovery.jobs')}</h2>
-        {jobs.error && <ErrorMessage error={jobs.error} />}
-        {jobs.loading && !jobs.data && <Loading />}
-        {jobs.data && jobs.data.length === 0 && <p>{t('discovery.no_jobs')}</p>}
-        {jobs.data && jobs.data.length > 0 && (
-          <ul class="jobs">
-            {jobs.data.slice(0, 5).map((j) => <JobItem key={j.id} ws={ws} job={j} onChange={() => jobs.reload()} />)}
-          </ul>
-        )}
+        <Async state={jobs} empty={t('discovery.no_jobs')}>
+          {(list) => (
+            <ul class="jobs">
+              {list.slice(0, 5).map((j) => <JobItem key={j.id} ws={ws} job={j} onChange={() => jobs.reload()} />)}
+            </ul>
+          )}
+        </Async>
       </section>
       <Candidates ws={ws} tick={finished} />
     </section>
@@ -50,35 +57,30 @@ export function DiscoveryPage({ ws }: { ws: string }) {
 }
 
 function ScanForm({ ws, onStarted }: { ws: string; onStarted: () => void }) {
-  const extracts = useLoad(() => api.extracts(), []);
+  const extracts = useLoad(() => api('get', '/api/v1/extracts'), []);
   const [source, setSource] = useState<'upload' | 'server'>('upload');
   const [file, setFile] = useState<File | null>(null);
   const [path, setPath] = useState('');
   const [dryRun, setDryRun] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [missing, setMissing] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const action = useAction();
   const serverSide = extracts.data?.enabled && extracts.data.items.length > 0;
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
     const fromServer = serverSide && source === 'server';
     if (fromServer ? !path : !file) {
       setMissing(true);
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      if (fromServer) await api.discoverPath(ws, path, dryRun);
-      else await api.discoverUpload(ws, file as File, dryRun);
+    action.run(async () => {
+      const where = { workspace: ws };
+      if (fromServer) await api('post', '/api/v1/workspaces/{workspace}/discoveries', { path: where, body: { path, dry_run: dryRun } });
+      else await api('post', '/api/v1/workspaces/{workspace}/discoveries', { path: where, query: { file_name: file!.name, dry_run: dryRun || undefined }, file: file! });
       onStarted();
-    } catch (err) {
-      setError(err as ApiError);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
+  const choose = missing ? t('discovery.choose') : undefined;
 
   return (
     <form class="narrow" onSubmit={submit} noValidate aria-labelledby="scan-heading">
@@ -91,32 +93,25 @@ function ScanForm({ ws, onStarted }: { ws: string; onStarted: () => void }) {
         </fieldset>
       )}
       {serverSide && source === 'server' ? (
-        <div class="field">
-          <label for="d-path">{t('discovery.extract')}</label>
-          <select id="d-path" value={path} aria-invalid={missing} aria-describedby={missing ? 'd-missing' : undefined}
-            onChange={(e) => { setPath((e.target as HTMLSelectElement).value); setMissing(false); }}>
+        <Field id="d-path" label={t('discovery.extract')} error={choose}>
+          <select value={path} onChange={(e) => { setPath((e.target as HTMLSelectElement).value); setMissing(false); }}>
             <option value="">{t('discovery.choose_extract')}</option>
             {extracts.data!.items.map((x) => (
               <option key={x.path} value={x.path}>{x.path} ({formatNumber(x.size / 1048576, 1)} MB)</option>
             ))}
           </select>
-          {missing && <p id="d-missing" class="field-error">{t('discovery.choose')}</p>}
-        </div>
+        </Field>
       ) : (
-        <div class="field">
-          <label for="d-file">{t('discovery.file')}</label>
-          <input id="d-file" type="file" accept=".pbf,.osm.pbf,application/octet-stream" aria-invalid={missing}
-            aria-describedby={missing ? 'd-missing' : 'd-file-help'}
+        <Field id="d-file" label={t('discovery.file')} hint={t('discovery.file_help')} error={choose}>
+          <input type="file" accept=".pbf,.osm.pbf,application/octet-stream"
             onChange={(e) => { setFile((e.target as HTMLInputElement).files?.[0] ?? null); setMissing(false); }} />
-          <p id="d-file-help" class="hint">{t('discovery.file_help')}</p>
-          {missing && <p id="d-missing" class="field-error">{t('discovery.choose')}</p>}
-        </div>
+        </Field>
       )}
       <div class="field checks">
         <label><input type="checkbox" checked={dryRun} onChange={() => setDryRun(!dryRun)} /> {t('discovery.dry_run')}</label>
       </div>
-      <button type="submit" disabled={busy}>{busy ? t('discovery.starting') : t('discovery.start')}</button>
-      {error && <ErrorMessage error={error} />}
+      <button type="submit" disabled={action.busy}>{action.busy ? t('discovery.starting') : t('discovery.start')}</button>
+      {action.error && <ErrorMessage error={action.error} />}
     </form>
   );
 }
@@ -128,30 +123,28 @@ function duration(seconds: number): string {
 }
 
 function JobItem({ ws, job, onChange }: { ws: string; job: Job; onChange: () => void }) {
-  const [error, setError] = useState<ApiError | null>(null);
+  const action = useAction();
   const p = job.progress;
+  const params = job.params as JobParams;
   const share = Math.round((p.share_read ?? 0) * 100);
   const cancel = async () => {
-    setError(null);
-    try {
-      await api.cancelJob(ws, job.id);
-    } catch (err) {
-      setError(err as ApiError);
-    }
+    await action.run(async () => {
+      await api('post', '/api/v1/workspaces/{workspace}/jobs/{id}/cancel', { path: { workspace: ws, id: job.id } });
+    });
     onChange();
   };
   const live = job.status === 'queued' || job.status === 'running';
   return (
     <li class={`job job-${job.status}`} data-testid="job">
       <p>
-        <strong>{job.params.file_name ?? '?'}</strong>{' · '}
+        <strong>{params.file_name ?? '?'}</strong>{' · '}
         <span class="job-status">{t(`job.${job.status}`)}</span>{' · '}
         {formatDate(job.created_at, true)}
-        {job.params.dry_run ? ` · ${t('discovery.dry_run_short')}` : ''}
+        {params.dry_run ? ` · ${t('discovery.dry_run_short')}` : ''}
       </p>
       {job.status === 'running' && (
         <div class="job-progress">
-          <progress max={100} value={share} aria-label={t('discovery.progress', { file: job.params.file_name ?? '' })}>{share}%</progress>
+          <progress max={100} value={share} aria-label={t('discovery.progress', { file: params.file_name ?? '' })}>{share}%</progress>
           <span>
             {share}% · {t(`phase.${p.phase ?? 'relations'}`)}
             {p.objects_per_second ? ` · ${t('discovery.rate', { n: Math.round(p.objects_per_second) })}` : ''}
@@ -171,7 +164,7 @@ function JobItem({ ws, job, onChange }: { ws: string; job: Job; onChange: () => 
         </dl>
       )}
       {(job.status === 'failed' || job.status === 'cancelled') && job.error && <p class="field-error" role="alert">{job.error}</p>}
-      {error && <ErrorMessage error={error} />}
+      {action.error && <ErrorMessage error={action.error} />}
     </li>
   );
 }
@@ -191,10 +184,9 @@ interface Explanation {
 function Candidates({ ws, tick }: { ws: string; tick: string }) {
   const [offset, setOffset] = useState(0);
   const [localTick, setLocalTick] = useState(0);
-  const list = useLoad(() => {
-    const p = new URLSearchParams({ source: 'osm', status: 'reported', limit: String(CANDIDATES), offset: String(offset), sort: 'id' });
-    return api.spaces(ws, p);
-  }, [ws, offset, tick, localTick]);
+  const list = useLoad(() => api('get', '/api/v1/workspaces/{workspace}/spaces', {
+    path: { workspace: ws }, query: { source: 'osm', status: ['reported'], limit: CANDIDATES, offset, sort: 'id' },
+  }), [ws, offset, tick, localTick]);
   const sorted = [...(list.data?.items ?? [])].sort(
     (a, b) => ((b.source_attributes as Explanation).suitability?.value ?? 0) - ((a.source_attributes as Explanation).suitability?.value ?? 0),
   );
@@ -202,16 +194,17 @@ function Candidates({ ws, tick }: { ws: string; tick: string }) {
   return (
     <section aria-labelledby="candidates-heading">
       <h2 id="candidates-heading">{t('discovery.review')}</h2>
-      {list.error && <ErrorMessage error={list.error} />}
-      {list.loading && !list.data && <Loading />}
-      {list.data && <p role="status">{t('discovery.to_review', { count: total })}</p>}
-      <ul class="candidates">
-        {sorted.map((s) => <Candidate key={s.id} ws={ws} space={s} onDone={() => setLocalTick((n) => n + 1)} />)}
-      </ul>
-      <nav class="pager" aria-label={t('admin.pages')}>
-        {offset > 0 && <button type="button" onClick={() => setOffset(Math.max(0, offset - CANDIDATES))}>{t('admin.previous')}</button>}
-        {offset + CANDIDATES < total && <button type="button" onClick={() => setOffset(offset + CANDIDATES)}>{t('admin.next')}</button>}
-      </nav>
+      <Async state={list}>
+        {() => (
+          <>
+            <p role="status">{t('discovery.to_review', { count: total })}</p>
+            <ul class="candidates">
+              {sorted.map((s) => <Candidate key={s.id} ws={ws} space={s} onDone={() => setLocalTick((n) => n + 1)} />)}
+            </ul>
+            <Pager offset={offset} size={CANDIDATES} total={total} onPage={setOffset} />
+          </>
+        )}
+      </Async>
     </section>
   );
 }
@@ -226,22 +219,17 @@ function Candidate({ ws, space, onDone }: { ws: string; space: Space; onDone: ()
   const [dismissing, setDismissing] = useState(false);
   const [reason, setReason] = useState('');
   const [reasonMissing, setReasonMissing] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const action = useAction();
+  const busy = action.busy;
   const name = space.name || t('discovery.unnamed', { kind: t(`kind.${space.kind}`) });
   const headingId = `cand-${space.id}`;
 
-  const move = async (to: 'verified' | 'withdrawn', text: string) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.transition(ws, space.id, space.version, to, text);
-      onDone();
-    } catch (err) {
-      setError(err as ApiError);
-      setBusy(false);
-    }
-  };
+  const move = (to: 'verified' | 'withdrawn', text: string) => action.run(async () => {
+    await api('post', '/api/v1/workspaces/{workspace}/spaces/{id}/transitions', {
+      path: { workspace: ws, id: space.id }, header: ifMatch(space.version), body: { to, reason: text },
+    });
+    onDone();
+  });
   const dismiss = (e: Event) => {
     e.preventDefault();
     if (!reason.trim()) {
@@ -251,6 +239,7 @@ function Candidate({ ws, space, onDone }: { ws: string; space: Space; onDone: ()
     move('withdrawn', reason.trim());
   };
   const ctx = why.context ?? {};
+  const reasonError = reasonMissing ? t('discovery.reason_required') : action.fields.get('/reason');
   return (
     <li class="candidate" aria-labelledby={headingId} data-testid="candidate">
       <h3 id={headingId}><a href={paths.space(ws, space.id)}>{name}</a></h3>
@@ -291,43 +280,25 @@ function Candidate({ ws, space, onDone }: { ws: string; space: Space; onDone: ()
       {dismissing && (
         <form class="inline-form" onSubmit={dismiss} noValidate>
           <label for={`dismiss-${space.id}`}>{t('discovery.dismiss_reason')}</label>
-          <input id={`dismiss-${space.id}`} type="text" value={reason} aria-invalid={reasonMissing}
-            aria-describedby={reasonMissing ? `dismiss-${space.id}-error` : undefined}
+          <input id={`dismiss-${space.id}`} type="text" value={reason} {...invalidProps(`dismiss-${space.id}`, reasonError)}
             onInput={(e) => { setReason((e.target as HTMLInputElement).value); setReasonMissing(false); }} />
           <button type="submit" disabled={busy}>{t('discovery.dismiss_confirm')}</button>
           <button type="button" class="secondary" onClick={() => { setDismissing(false); setReasonMissing(false); }}>{t('common.cancel')}</button>
-          {reasonMissing && <p id={`dismiss-${space.id}-error`} class="field-error">{t('discovery.reason_required')}</p>}
+          <FieldError id={`dismiss-${space.id}`} error={reasonError} />
         </form>
       )}
-      {error && <ErrorMessage error={error} />}
+      {action.error && !action.fields.has('/reason') && <ErrorMessage error={action.error} />}
     </li>
   );
 }
 
 function Factors({ caption, score }: { caption: string; score: ScoreInfo }) {
   return (
-    <div class="table-scroll">
-      <table>
-        <caption>{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('discovery.factor')}</th>
-            <th scope="col">{t('discovery.weight')}</th>
-            <th scope="col">{t('discovery.normalised')}</th>
-            <th scope="col">{t('discovery.points')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {score.factors.map((f) => (
-            <tr key={f.name}>
-              <td>{t(`factor.${f.name}`)}</td>
-              <td>{formatNumber(f.weight * 100)}%</td>
-              <td>{formatNumber(f.normalised, 2)}</td>
-              <td>{formatNumber(f.contribution, 1)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table<Factor> caption={caption} showCaption rows={score.factors} rowKey={(f) => f.name} columns={[
+      { header: t('discovery.factor'), cell: (f) => t(`factor.${f.name}`) },
+      { header: t('discovery.weight'), cell: (f) => `${formatNumber(f.weight * 100)}%` },
+      { header: t('discovery.normalised'), cell: (f) => formatNumber(f.normalised, 2) },
+      { header: t('discovery.points'), cell: (f) => formatNumber(f.contribution, 1) },
+    ]} />
   );
 }

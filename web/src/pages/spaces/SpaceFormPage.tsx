@@ -1,15 +1,16 @@
-import { cloneElement, type JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
-import {
-  api, ApiError, BUILDING_TYPES, CONDITIONS, KINDS, OWNER_TYPES, STATUSES, UTILITIES, VACANCIES,
-  type Geometry, type Space, type SpaceStatus, type Workspace,
-} from '../api';
-import { GeometryEditor } from '../components/GeometryEditor';
-import { ErrorMessage, Loading } from '../components/Messages';
-import { StatusBadge } from '../components/Status';
-import { useDocumentTitle, useWorkspace } from '../hooks';
-import { t } from '../i18n';
-import { navigate, paths } from '../router';
+import type { JSX } from 'preact';
+import { useState } from 'preact/hooks';
+import { api, ifMatch } from '../../api/client';
+import { BUILDING_TYPES, CONDITIONS, KINDS, OWNER_TYPES, STATUSES, UTILITIES, VACANCIES } from '../../api/enums';
+import type { Geometry, Space, SpaceCreate, SpaceFields, SpaceStatus, Workspace } from '../../api/types';
+import { Async } from '../../components/Async';
+import { Field, FieldError } from '../../components/Field';
+import { GeometryEditor } from '../../components/GeometryEditor';
+import { ErrorMessage } from '../../components/Messages';
+import { useAction, useDocumentTitle, useLoad, useWorkspace } from '../../hooks';
+import { t } from '../../i18n';
+import { navigate, paths } from '../../router';
+import { TransitionPanel } from './TransitionPanel';
 
 // The form's text for every writable field; converted to the API's types on save.
 interface FormValues {
@@ -54,9 +55,9 @@ function valuesOf(s: Space): FormValues {
     floors: s.floors == null ? '' : String(s.floors),
     available_from: s.available_from ?? '', available_to: s.available_to ?? '',
     planned_future_use: s.planned_future_use, notes: s.notes,
-    step_free_access: tri(s.step_free_access), water: tri(s.utilities.water),
-    electricity: tri(s.utilities.electricity), heating: tri(s.utilities.heating),
-    internet: tri(s.utilities.internet),
+    step_free_access: tri(s.step_free_access), water: tri(s.utilities?.water),
+    electricity: tri(s.utilities?.electricity), heating: tri(s.utilities?.heating),
+    internet: tri(s.utilities?.internet),
   };
 }
 
@@ -69,7 +70,9 @@ function num(v: string): number | string | null {
 const opt = (v: string) => (v === '' ? null : v);
 const bool = (v: string) => (v === '' ? null : v === 'true');
 
-function body(v: FormValues, geometry: Geometry | null): Record<string, unknown> {
+// Typed as the API's fields, though a number the browser cannot read is sent as typed: the
+// server then names the field.
+function body(v: FormValues, geometry: Geometry | null): SpaceFields {
   return {
     name: v.name, kind: v.kind, address: v.address, owner_type: v.owner_type,
     building_type: opt(v.building_type), condition: opt(v.condition), vacancy: opt(v.vacancy),
@@ -78,7 +81,7 @@ function body(v: FormValues, geometry: Geometry | null): Record<string, unknown>
     planned_future_use: v.planned_future_use, notes: v.notes, step_free_access: bool(v.step_free_access),
     utilities: { water: bool(v.water), electricity: bool(v.electricity), heating: bool(v.heating), internet: bool(v.internet) },
     geometry,
-  };
+  } as SpaceFields;
 }
 
 // JSON Pointer of an API error -> the id of the control that shows it.
@@ -91,30 +94,32 @@ function controlFor(pointer: string): string {
 
 export function SpaceFormPage({ ws, id }: { ws: string; id?: number }) {
   const workspace = useWorkspace(ws);
-  const [space, setSpace] = useState<Space | null>(null);
-  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const space = useLoad(
+    () => (id ? api('get', '/api/v1/workspaces/{workspace}/spaces/{id}', { path: { workspace: ws, id } }) : Promise.resolve(null)),
+    [ws, id],
+  );
   useDocumentTitle(id ? t('form.edit_title') : t('form.new_title'));
-
-  useEffect(() => {
-    if (!id) return;
-    api.space(ws, id).then(setSpace, setLoadError);
-  }, [ws, id]);
-
-  if (workspace.error) return <ErrorMessage error={workspace.error} />;
-  if (loadError) return <ErrorMessage error={loadError} />;
-  if (!workspace.data || (id && !space)) return <Loading />;
-  return <SpaceForm workspace={workspace.data} space={space} onSaved={setSpace} />;
+  return (
+    <Async state={workspace}>
+      {(w) => (id
+        ? <Async state={space}>{(s) => <SpaceForm key={s.id} workspace={w} space={s} />}</Async>
+        : <SpaceForm workspace={w} space={null} />)}
+    </Async>
+  );
 }
 
-function SpaceForm({ workspace, space, onSaved }: { workspace: Workspace; space: Space | null; onSaved: (s: Space) => void }) {
+function SpaceForm({ workspace, space: loaded }: { workspace: Workspace; space: Space | null }) {
   const ws = workspace.slug;
+  const [space, setSpace] = useState<Space | null>(loaded);
   const [values, setValues] = useState<FormValues>(space ? valuesOf(space) : EMPTY);
   const [geometry, setGeometry] = useState<Geometry | null>(space?.geometry ?? null);
   const [status, setStatus] = useState<SpaceStatus>('reported');
-  const [errors, setErrors] = useState<Map<string, string>>(new Map());
-  const [problem, setProblem] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
+  const onSaved = (s: Space) => {
+    setSpace(s);
+    setValues(valuesOf(s));
+  };
 
   const set = (k: keyof FormValues) => (e: Event) => {
     setValues({ ...values, [k]: (e.target as HTMLInputElement).value });
@@ -123,50 +128,33 @@ function SpaceForm({ workspace, space, onSaved }: { workspace: Workspace; space:
 
   // Every field error from the API, keyed by the control that shows it.
   const byControl = new Map<string, string[]>();
-  for (const [pointer, message] of errors) {
+  for (const [pointer, message] of action.fields) {
     const c = controlFor(pointer);
     byControl.set(c, [...(byControl.get(c) ?? []), message]);
   }
-  const err = (c: string) => byControl.get(c);
+  const err = (c: string) => byControl.get(c)?.join('; ');
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    setErrors(new Map());
-    try {
+    const ok = await action.run(async () => {
       if (space) {
-        const next = await api.updateSpace(ws, space.id, space.version, body(values, geometry));
-        onSaved(next);
-        setValues(valuesOf(next));
+        onSaved(await api('patch', '/api/v1/workspaces/{workspace}/spaces/{id}', {
+          path: { workspace: ws, id: space.id }, header: ifMatch(space.version), body: body(values, geometry),
+        }));
         setSaved(true);
       } else {
-        const created = await api.createSpace(ws, { ...body(values, geometry), status });
+        const created = await api('post', '/api/v1/workspaces/{workspace}/spaces', {
+          path: { workspace: ws }, body: { ...body(values, geometry), status } as SpaceCreate,
+        });
         navigate(paths.space(ws, created.id));
       }
-    } catch (x) {
-      const error = x as ApiError;
-      setProblem(error);
-      setErrors(error.fields);
-      requestAnimationFrame(() => (document.getElementById('form-errors') as HTMLElement | null)?.focus());
-    } finally {
-      setBusy(false);
-    }
+    });
+    if (!ok) requestAnimationFrame(() => document.getElementById('form-errors')?.focus());
   };
 
-  const field = (k: keyof FormValues, label: string, input: JSX.Element, help?: string) => {
-    const id = `f-${k}`;
-    const messages = err(id);
-    const describedBy = [help ? `${id}-help` : '', messages ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-    return (
-      <div class={`field${messages ? ' has-error' : ''}`}>
-        <label for={id}>{label}</label>
-        {help && <p id={`${id}-help`} class="hint">{help}</p>}
-        {cloneElement(input, { id, 'aria-invalid': messages ? true : undefined, 'aria-describedby': describedBy })}
-        {messages && <p id={`${id}-error`} class="field-error">{messages.join('; ')}</p>}
-      </div>
-    );
-  };
+  const field = (k: keyof FormValues, label: string, input: JSX.Element, help?: string) => (
+    <Field id={`f-${k}`} label={label} error={err(`f-${k}`)} hint={help}>{input}</Field>
+  );
   const text = (k: keyof FormValues, type = 'text', extra: Record<string, unknown> = {}) => (
     <input type={type} value={values[k]} onInput={set(k)} {...extra} />
   );
@@ -188,18 +176,7 @@ function SpaceForm({ workspace, space, onSaved }: { workspace: Workspace; space:
     <section>
       <p class="breadcrumb"><a href={paths.admin(ws)}>{t('admin.title')}</a></p>
       <h1>{space ? t('form.edit_heading', { name: space.name }) : t('form.new_title')}</h1>
-      {problem && (
-        <div id="form-errors" class="error-box" role="alert" tabIndex={-1}>
-          <p>{problem.fields.size ? t('form.fix_errors', { count: problem.fields.size }) : problem.message}</p>
-          {problem.fields.size > 0 && (
-            <ul>
-              {[...problem.fields].map(([pointer, message]) => (
-                <li key={pointer}><a href={`#${controlFor(pointer)}`}>{fieldLabel(pointer)}: {message}</a></li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+      {action.error && <ErrorMessage id="form-errors" error={action.error} fields={{ label: fieldLabel, control: controlFor }} />}
       {saved && <p class="success" role="status">{t('form.saved')}</p>}
       <form onSubmit={submit} noValidate class="space-form">
         <fieldset>
@@ -207,12 +184,11 @@ function SpaceForm({ workspace, space, onSaved }: { workspace: Workspace; space:
           {field('name', t('field.name'), text('name', 'text', { required: true, autoComplete: 'off' }))}
           {field('kind', t('field.kind'), select('kind', KINDS, 'kind'))}
           {!space && (
-            <div class="field">
-              <label for="f-status">{t('form.initial_status')}</label>
-              <select id="f-status" value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value as SpaceStatus)}>
+            <Field id="f-status" label={t('form.initial_status')}>
+              <select value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value as SpaceStatus)}>
                 {STATUSES.map((s) => <option key={s} value={s}>{t(`status.${s}`)}</option>)}
               </select>
-            </div>
+            </Field>
           )}
           {field('address', t('field.address'), text('address'))}
         </fieldset>
@@ -220,7 +196,7 @@ function SpaceForm({ workspace, space, onSaved }: { workspace: Workspace; space:
           <legend>{t('form.location')}</legend>
           <GeometryEditor workspace={workspace} value={geometry} onChange={(g) => { setGeometry(g); setSaved(false); }}
             invalid={!!err('geometry')} describedBy={err('geometry') ? 'geometry-error' : 'geometry-help'} />
-          {err('geometry') && <p id="geometry-error" class="field-error">{err('geometry')!.join('; ')}</p>}
+          <FieldError id="geometry" error={err('geometry')} />
         </fieldset>
         <fieldset>
           <legend>{t('form.building')}</legend>
@@ -243,11 +219,11 @@ function SpaceForm({ workspace, space, onSaved }: { workspace: Workspace; space:
           {field('notes', t('field.notes'), <textarea rows={4} value={values.notes} onInput={set('notes')} />)}
         </fieldset>
         <div class="actions">
-          <button type="submit" disabled={busy}>{space ? t('form.save') : t('form.create')}</button>
+          <button type="submit" disabled={action.busy}>{space ? t('form.save') : t('form.create')}</button>
           {space && <a href={paths.space(ws, space.id)}>{t('form.view_public')}</a>}
         </div>
       </form>
-      {space && <TransitionPanel ws={ws} space={space} onDone={(s) => { onSaved(s); setValues(valuesOf(s)); }} />}
+      {space && <TransitionPanel ws={ws} space={space} onDone={onSaved} />}
     </section>
   );
 }
@@ -260,56 +236,4 @@ function fieldLabel(pointer: string): string {
   const key = `field.${parts[0]}`;
   const label = t(key);
   return label === key ? parts[0] : label;
-}
-
-function TransitionPanel({ ws, space, onDone }: { ws: string; space: Space; onDone: (s: Space) => void }) {
-  const [to, setTo] = useState<SpaceStatus | ''>(space.allowed_transitions[0] ?? '');
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [done, setDone] = useState(false);
-  useEffect(() => setTo(space.allowed_transitions[0] ?? ''), [space.status]);
-
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setError(null);
-    setDone(false);
-    if (!to) return;
-    try {
-      const next = await api.transition(ws, space.id, space.version, to, reason);
-      setReason('');
-      setDone(true);
-      onDone(next);
-    } catch (x) {
-      setError(x as ApiError);
-    }
-  };
-  const reasonError = error?.fields.get('/reason');
-  return (
-    <section class="transition" aria-labelledby="transition-heading">
-      <h2 id="transition-heading">{t('transition.title')}</h2>
-      <p>{t('transition.current')} <StatusBadge status={space.status} /></p>
-      {space.allowed_transitions.length === 0 ? (
-        <p>{t('transition.final')}</p>
-      ) : (
-        <form onSubmit={submit} noValidate>
-          <div class="field">
-            <label for="t-to">{t('transition.to')}</label>
-            <select id="t-to" value={to} onChange={(e) => setTo((e.target as HTMLSelectElement).value as SpaceStatus)}>
-              {space.allowed_transitions.map((s) => <option key={s} value={s}>{t(`status.${s}`)}</option>)}
-            </select>
-          </div>
-          <div class={`field${reasonError ? ' has-error' : ''}`}>
-            <label for="t-reason">{t('transition.reason')}</label>
-            <textarea id="t-reason" rows={2} value={reason} aria-invalid={reasonError ? true : undefined}
-              aria-describedby={reasonError ? 't-reason-error' : undefined}
-              onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)} />
-            {reasonError && <p id="t-reason-error" class="field-error">{reasonError}</p>}
-          </div>
-          <button type="submit">{t('transition.submit')}</button>
-        </form>
-      )}
-      {error && !reasonError && <ErrorMessage error={error} />}
-      {done && <p class="success" role="status">{t('transition.done')}</p>}
-    </section>
-  );
 }

@@ -3,20 +3,26 @@
 // application, lock or exclude pairs and run again, then publish the decisions.
 
 import { useState } from 'preact/hooks';
-import { api, ApiError, type Call, type MatchingAdjustment, type MatchingProposal } from '../api';
-import { ErrorMessage, Loading } from '../components/Messages';
-import { useDocumentTitle, useLoad } from '../hooks';
-import { formatDate, formatNumber, t } from '../i18n';
-import { paths } from '../router';
-import { ActionMessages, CallStateBadge, ExplanationView, offeredSpaces, period, score, useAction } from './CallParts';
-
-type Solver = 'auto' | 'flow' | 'mip' | 'greedy';
+import { api, ApiError } from '../../api/client';
+import { SOLVERS } from '../../api/enums';
+import type { Call, MatchingAdjustment, MatchingAssignment, MatchingProposal, Solver } from '../../api/types';
+import { ActionMessages, ErrorMessage, Loading } from '../../components/Messages';
+import { Table } from '../../components/Table';
+import { useAction, useDocumentTitle, useLoad } from '../../hooks';
+import { formatDate, formatNumber, t } from '../../i18n';
+import { paths } from '../../router';
+import { CallStateBadge, ExplanationView, offeredSpaces, period, score } from './parts';
 
 export function CallMatchingPage({ ws, id }: { ws: string; id: number }) {
-  const call = useLoad(() => api.call(ws, id), [ws, id]);
-  const apps = useLoad(() => api.callApplications(ws, id), [ws, id]);
+  const where = { workspace: ws, call: id };
+  const call = useLoad(() => api('get', '/api/v1/workspaces/{workspace}/calls/{call}', { path: where }), [ws, id]);
+  const apps = useLoad(() => api('get', '/api/v1/workspaces/{workspace}/calls/{call}/applications', { path: where }).then((r) => r.items), [ws, id]);
   // No proposal yet answers 404: that is not an error here.
-  const proposal = useLoad(() => api.matching(ws, id).catch((e: ApiError) => (e.status === 404 ? null : Promise.reject(e))), [ws, id]);
+  const proposal = useLoad(
+    () => api('get', '/api/v1/workspaces/{workspace}/calls/{call}/matching', { path: where })
+      .catch((e: ApiError) => (e.status === 404 ? null : Promise.reject(e))),
+    [ws, id],
+  );
   const [solver, setSolver] = useState<Solver>('auto');
   const action = useAction();
   const busy = action.busy;
@@ -38,7 +44,7 @@ export function CallMatchingPage({ ws, id }: { ws: string; id: number }) {
   const solve = async () => {
     setSolving(true);
     try {
-      setLatest({ ...(await api.runMatching(ws, c.id, solver)), current: true });
+      setLatest({ ...(await api('post', '/api/v1/workspaces/{workspace}/calls/{call}/matching', { path: where, body: { solver } })), current: true });
     } finally {
       setSolving(false);
     }
@@ -49,7 +55,7 @@ export function CallMatchingPage({ ws, id }: { ws: string; id: number }) {
   });
 
   const adjust = (items: MatchingAdjustment[], rerun: boolean) => action.run(async () => {
-    await api.setAdjustments(ws, c.id, items);
+    await api('put', '/api/v1/workspaces/{workspace}/calls/{call}/adjustments', { path: where, body: { items } });
     call.reload();
     if (!rerun) {
       if (p) setLatest({ ...p, current: false });
@@ -65,7 +71,7 @@ export function CallMatchingPage({ ws, id }: { ws: string; id: number }) {
   ];
 
   const publish = () => action.run(async () => {
-    const r = await api.publishDecisions(ws, c.id);
+    const r = await api('post', '/api/v1/workspaces/{workspace}/calls/{call}/publish', { path: where, body: {} });
     setConfirming(false);
     call.reload();
     return t('matching.published', { decisions: r.decisions, allocated: r.allocated, mails: r.mails });
@@ -80,7 +86,7 @@ export function CallMatchingPage({ ws, id }: { ws: string; id: number }) {
         <form class="inline-form" onSubmit={(e) => { e.preventDefault(); run(); }}>
           <label for="mt-solver">{t('matching.solver')}</label>
           <select id="mt-solver" value={solver} onChange={(e) => setSolver((e.target as HTMLSelectElement).value as Solver)}>
-            {(['auto', 'flow', 'mip', 'greedy'] as const).map((s) => <option key={s} value={s}>{t(`solver.${s}`)}</option>)}
+            {SOLVERS.map((s) => <option key={s} value={s}>{t(`solver.${s}`)}</option>)}
           </select>
           <button type="submit" disabled={busy}>{p ? t('matching.rerun') : t('matching.run')}</button>
         </form>
@@ -148,42 +154,28 @@ function Proposal({ p, call, titleOf, spaceOf, busy, ws, onLock, onExclude }: {
           {p.seconds != null && <div><dt>{t('matching.seconds')}</dt><dd>{formatNumber(p.seconds, 2)} s</dd></div>}
         </dl>
         {p.assignments.length > 0 && (
-          <div class="table-scroll">
-            <table data-testid="assignments">
-              <caption>{t('matching.pairs')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('application.title_field')}</th>
-                  <th scope="col">{t('matching.space')}</th>
-                  <th scope="col">{t('application.period')}</th>
-                  <th scope="col">{t('matching.contribution')}</th>
-                  <th scope="col"><span class="visually-hidden">{t('admin.actions')}</span></th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.assignments.map((a) => {
-                  const title = a.title || titleOf(a.request);
-                  const space = a.space_name || spaceOf(a.space);
-                  return (
-                    <tr key={`${a.request}-${a.space}`}>
-                      <td><a href={paths.application(ws, a.request)}>{title}</a></td>
-                      <td>{space}{a.locked && <span class="muted"> · {t('matching.locked')}</span>}</td>
-                      <td>{period(a.start, a.end)}</td>
-                      <td title={a.terms ? t('matching.terms', { score: formatNumber(a.terms.score, 2), area: formatNumber(a.terms.area_fit, 2), preference: formatNumber(a.terms.preference, 2), distance: formatNumber(a.terms.distance, 2) }) : undefined}>
-                        {formatNumber(a.contribution, 3)}
-                      </td>
-                      <td class="row-actions">
-                        {!a.locked && <button type="button" class="secondary" disabled={busy} onClick={() => onLock(a.request, a.space)}
-                          aria-label={t('matching.lock_named', { title, space })}>{t('matching.lock')}</button>}{' '}
-                        <button type="button" class="secondary" disabled={busy} onClick={() => onExclude(a.request, a.space)}
-                          aria-label={t('matching.exclude_named', { title, space })}>{t('matching.exclude')}</button>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <Table<MatchingAssignment> caption={t('matching.pairs')} showCaption testId="assignments" rows={p.assignments} rowKey={(a) => `${a.request}-${a.space}`} columns={[
+            { header: t('application.title_field'), cell: (a) => <a href={paths.application(ws, a.request)}>{a.title || titleOf(a.request)}</a> },
+            { header: t('matching.space'), cell: (a) => <>{a.space_name || spaceOf(a.space)}{a.locked && <span class="muted"> · {t('matching.locked')}</span>}</> },
+            { header: t('application.period'), cell: (a) => period(a.start, a.end) },
+            { header: t('matching.contribution'), cell: (a) => (
+              <span title={a.terms ? t('matching.terms', { score: formatNumber(a.terms.score, 2), area: formatNumber(a.terms.area_fit, 2), preference: formatNumber(a.terms.preference, 2), distance: formatNumber(a.terms.distance, 2) }) : undefined}>
+                {formatNumber(a.contribution, 3)}
+              </span>
+            ) },
+            { header: t('admin.actions'), hiddenHeader: true, class: 'row-actions', cell: (a) => {
+              const title = a.title || titleOf(a.request);
+              const space = a.space_name || spaceOf(a.space);
+              return (
+                <>
+                  {!a.locked && <button type="button" class="secondary" disabled={busy} onClick={() => onLock(a.request, a.space)}
+                    aria-label={t('matching.lock_named', { title, space })}>{t('matching.lock')}</button>}{' '}
+                  <button type="button" class="secondary" disabled={busy} onClick={() => onExclude(a.request, a.space)}
+                    aria-label={t('matching.exclude_named', { title, space })}>{t('matching.exclude')}</button>
+                </>
+              );
+            } },
+          ]} />
         )}
       </section>
       <section aria-labelledby="explanations-heading">
