@@ -240,6 +240,12 @@ ImportReport run_import(Store& store, Id workspace_id, std::string_view content,
             case ImportOutcomeKind::unchanged:
                 ++report.unchanged;
                 break;
+            case ImportOutcomeKind::kept:
+                // A file import asks for no protection of reviewed spaces (only the
+                // discovery scan does, with its own report): a kept record here means the
+                // store broke its contract, and the report would miscount it.
+                throw Error(ErrorKind::internal,
+                            "the store kept a record that a file import does not protect");
             }
         }
     }

@@ -132,6 +132,10 @@ TEST_F(DiscoveryApi, ReviewedCandidatesSurviveTheNextScan) {
     EXPECT_EQ(second["result"]["created"], 0);
     EXPECT_EQ(second["result"]["updated"], 0);
     EXPECT_EQ(second["result"]["ended"], 0);
+    // The report counts the two reviewed candidates as kept, the others as unchanged.
+    EXPECT_EQ(second["result"]["kept"], 2);
+    EXPECT_EQ(second["result"]["unchanged"], 3);
+    EXPECT_EQ(second["result"]["kept_missing"], 0);
     EXPECT_EQ(get_space("lille", accepted)["status"], "verified");
     EXPECT_EQ(get_space("lille", dismissed)["status"], "withdrawn");
 
