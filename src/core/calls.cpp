@@ -24,6 +24,11 @@ bool accepts_applications(const Call& call, const std::string& now) {
     return call.state == CallState::open && call.opens_at <= now && now < call.closes_at;
 }
 
+bool call_offers(const Call& call, Id space_id) {
+    return std::any_of(call.spaces.begin(), call.spaces.end(),
+                       [&](const CallSpace& cs) { return cs.space_id == space_id; });
+}
+
 int WantedPeriod::length_days() const {
     if (duration_days) return *duration_days;
     auto a = day_number(start);

@@ -113,6 +113,8 @@ struct Call {
 
 // Whether applications may be written and submitted at `now` (RFC 3339 UTC).
 bool accepts_applications(const Call& call, const std::string& now);
+// Whether the call offers this space.
+bool call_offers(const Call& call, Id space_id);
 
 struct Needs {
     std::optional<double> min_area_m2;

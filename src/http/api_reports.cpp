@@ -134,29 +134,13 @@ json report_json(const Request& req, const Workspace& w, const Report& r,
             {"photos", ph}};
 }
 
-// Tells the reporter (when they left an address) what became of the report.
-void mail_decision(Services& s, const Request& req, const Report& r) {
-    if (r.contact_email.empty()) return;
-    const std::string what = r.status == ReportStatus::accepted ? "was accepted: the place is now in the inventory"
-                             : r.status == ReportStatus::merged ? "was added to a place already in the inventory"
-                                                                : "was not taken up";
-    s.store.enqueue_mail(r.contact_email, "Your report of a vacant place",
-                         "Hello" + (r.contact_name.empty() ? "" : " " + r.contact_name) +
-                             ",\n\nThank you for your report of " + r.created_at.substr(0, 10) +
-                             ". It " + what + "." +
-                             (r.decision_reason.empty() ? "" : "\n\nThe officer's note: " + r.decision_reason) +
-                             "\n\n-- Impetus\n");
-    s.outbox.wake();
-    (void)req;
-}
-
 } // namespace
 
 void add_report_routes(Router& router, Services& s) {
     const std::string reports = "/api/v1/workspaces/{workspace}/reports";
 
     router.add("GET", reports + "/form", "getReportForm", Access::anyone, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         QueryParams params(ctx.request.query);
         FieldErrors errors;
         reject_unused(params, errors);
@@ -168,7 +152,7 @@ void add_report_routes(Router& router, Services& s) {
     });
 
     router.add("POST", reports, "createReport", Access::anyone, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         const json body = read_json_body(ctx.request);
         FieldErrors errors;
         DocReader r(body, "", errors);
@@ -259,13 +243,14 @@ void add_report_routes(Router& router, Services& s) {
         }());
 
     router.add("GET", reports, "listReports", Access::staff, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         QueryParams params(ctx.request.query);
         FieldErrors errors;
         std::optional<ReportStatus> status;
         if (auto st = params.get("status", errors)) {
             status = parse_enum<ReportStatus>(*st);
-            if (!status) errors.add("status", "must be one of " + enum_choices<ReportStatus>());
+            if (!status)
+                errors.add_parameter("status", "must be one of " + enum_choices<ReportStatus>());
         }
         const Paging paging = read_paging(params, errors);
         reject_unused(params, errors);
@@ -283,7 +268,7 @@ void add_report_routes(Router& router, Services& s) {
     });
 
     router.add("GET", reports + "/{id}", "getReport", Access::staff, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         const Report r = require_report(s, w, ctx.param("id"));
         json out = report_json(ctx.request, w, r, s.store.report_photos(r.id));
         // Spaces already known within 50 m: perhaps the same place.
@@ -308,12 +293,13 @@ void add_report_routes(Router& router, Services& s) {
 
     router.add("GET", reports + "/{id}/photos/{photo}", "getReportPhoto", Access::staff,
                [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         const Report r = require_report(s, w, ctx.param("id"));
         QueryParams params(ctx.request.query);
         FieldErrors errors;
         const std::string size = params.get("size", errors).value_or("full");
-        if (size != "full" && size != "thumbnail") errors.add("size", "must be full or thumbnail");
+        if (size != "full" && size != "thumbnail")
+            errors.add_parameter("size", "must be full or thumbnail");
         reject_unused(params, errors);
         errors.throw_if_any("invalid query");
         auto p = s.store.report_photo(r.id, path_id(ctx.param("photo"), "photo"));
@@ -330,7 +316,7 @@ void add_report_routes(Router& router, Services& s) {
 
     router.add("POST", reports + "/{id}/accept", "acceptReport", Access::staff,
                [&s, decision_reason](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         const Report r = require_report(s, w, ctx.param("id"));
         const json body = read_json_body(ctx.request);
         FieldErrors errors;
@@ -351,10 +337,9 @@ void add_report_routes(Router& router, Services& s) {
         f.notes = r.description;
         f.source = "report";
         f.source_id = std::to_string(r.id);
-        const Space sp = s.store.accept_report(
-            w.id, r.id, f, status.value_or(SpaceStatus::reported),
+        const Space sp = s.report_decisions.accept(
+            w, r.id, f, status.value_or(SpaceStatus::reported),
             reason.empty() ? "reported by a citizen (report " + std::to_string(r.id) + ")" : reason);
-        mail_decision(s, ctx.request, *s.store.report(w.id, r.id));
         Response resp = json_response(201, geo::space_to_json(sp));
         resp.headers["Location"] = ctx.request.base_url + "/api/v1/workspaces/" + w.slug +
                                    "/spaces/" + std::to_string(sp.id);
@@ -363,7 +348,7 @@ void add_report_routes(Router& router, Services& s) {
 
     router.add("POST", reports + "/{id}/merge", "mergeReport", Access::staff,
                [&s, decision_reason](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         const Report r = require_report(s, w, ctx.param("id"));
         const json body = read_json_body(ctx.request);
         FieldErrors errors;
@@ -372,14 +357,13 @@ void add_report_routes(Router& router, Services& s) {
         const auto space_id = rd.integer("space_id", 1, INT64_MAX, true);
         const std::string reason = decision_reason(body, errors, false);
         errors.throw_if_any("invalid decision");
-        const Report out = s.store.merge_report(w.id, r.id, *space_id, reason);
-        mail_decision(s, ctx.request, out);
+        const Report out = s.report_decisions.merge(w, r.id, *space_id, reason);
         return json_response(200, report_json(ctx.request, w, out, s.store.report_photos(out.id)));
     });
 
     router.add("POST", reports + "/{id}/reject", "rejectReport", Access::staff,
                [&s, decision_reason](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         const Report r = require_report(s, w, ctx.param("id"));
         const json body = read_json_body(ctx.request);
         FieldErrors errors;
@@ -387,8 +371,7 @@ void add_report_routes(Router& router, Services& s) {
         rd.reject_unknown({"reason"});
         const std::string reason = decision_reason(body, errors, true);
         errors.throw_if_any("invalid decision");
-        const Report out = s.store.reject_report(w.id, r.id, reason);
-        mail_decision(s, ctx.request, out);
+        const Report out = s.report_decisions.reject(w, r.id, reason);
         return json_response(200, report_json(ctx.request, w, out, s.store.report_photos(out.id)));
     });
 }

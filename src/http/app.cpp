@@ -31,8 +31,13 @@ App::App(Store& store, AppOptions options)
                        : nullptr)),
       m_reports(std::make_unique<ReportLimiter>(m_options.reports_per_hour,
                                                 m_options.report_form_min_age)),
-      m_services(std::make_unique<Services>(
-          Services{m_store, m_options, *m_cache, *m_jobs, *m_accounts, *m_outbox, *m_reports})) {
+      m_calls(std::make_unique<services::CallService>(m_store, *m_accounts,
+                                                      [this] { m_outbox->wake(); })),
+      m_report_decisions(
+          std::make_unique<services::ReportService>(m_store, [this] { m_outbox->wake(); })),
+      m_services(std::make_unique<Services>(Services{m_store, m_options, *m_cache, *m_jobs,
+                                                     *m_accounts, *m_outbox, *m_reports,
+                                                     *m_calls, *m_report_decisions})) {
     if (m_options.upload_dir.empty()) {
         m_options.upload_dir = std::filesystem::temp_directory_path() /
                                ("impetus-uploads-" + std::to_string(::getpid()));
@@ -88,6 +93,7 @@ Admission App::admit(const Request& head) const {
         a.m_answer = finished(std::move(*refused));
         return a;
     }
+    a.m_workspace = std::move(ctx.workspace);
     const BodySpec& body = a.m_route->body;
     a.m_limit = body.limit ? body.limit : m_options.max_json_body;
     a.m_to_file = body.to_file;
@@ -102,7 +108,7 @@ Response App::respond(Admission& a, const Request& request) const {
         actor.label = a.m_principal->user.email;
     }
     ActorScope scope(std::move(actor));
-    Context ctx{request, a.m_params, a.m_principal ? &*a.m_principal : nullptr};
+    Context ctx{request, a.m_params, a.m_principal ? &*a.m_principal : nullptr, a.m_workspace};
     return finished(m_router.run(*a.m_route, ctx));
 }
 
@@ -156,7 +162,7 @@ void enforce_access(Services& s, const Route& route, Context& ctx) {
     bool has_workspace = false;
     for (const auto& [name, value] : ctx.params) has_workspace |= name == "workspace";
     if (has_workspace) {
-        const Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        const Workspace& w = workspace_of(s, ctx);
         if (auto role = p->role_in(w.id); role && allowed(*role)) return;
     } else {
         for (const auto& m : p->memberships) {
@@ -236,6 +242,11 @@ Workspace require_workspace(Store& store, const std::string& slug) {
                     "list workspaces at /api/v1/workspaces");
     }
     return *w;
+}
+
+const Workspace& workspace_of(Services& s, Context& ctx) {
+    if (!ctx.workspace) ctx.workspace = require_workspace(s.store, ctx.param("workspace"));
+    return *ctx.workspace;
 }
 
 Id path_id(const std::string& text, const char* what) {

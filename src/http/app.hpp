@@ -48,6 +48,12 @@ class JobRunner;
 class OutboxSender;
 class ReportLimiter;
 struct Services;
+} // namespace impetus::http
+namespace impetus::services {
+class CallService;
+class ReportService;
+} // namespace impetus::services
+namespace impetus::http {
 
 // A request whose head has been read: the route and the caller are known, and either the
 // answer is already given (refused: no such resource, not signed in, no right) or the body may
@@ -65,6 +71,7 @@ private:
     const Route* m_route = nullptr;
     PathParams m_params;
     std::optional<auth::Principal> m_principal;
+    std::optional<Workspace> m_workspace; // as the guard looked it up
     std::size_t m_limit = 0;
     bool m_to_file = false;
 };
@@ -95,6 +102,8 @@ private:
     std::unique_ptr<auth::AccountService> m_accounts;
     std::unique_ptr<OutboxSender> m_outbox;
     std::unique_ptr<ReportLimiter> m_reports;
+    std::unique_ptr<services::CallService> m_calls;
+    std::unique_ptr<services::ReportService> m_report_decisions;
     std::unique_ptr<Services> m_services; // handlers keep references to it
     Router m_router;
 };

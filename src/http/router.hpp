@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/model.hpp"
+
 // Routes: a method, a path pattern with {parameters}, a handler, and the operation's name in
 // the OpenAPI document (a test checks that the two agree).
 
@@ -30,6 +32,10 @@ struct Context {
     const Request& request;
     PathParams params;
     const auth::Principal* principal = nullptr; // who sent the request, when known
+    // The workspace of the path's {workspace}, once looked up (by the access guard or the
+    // first handler that asks: workspace_of in routes.hpp); carried from admission to the
+    // handler, so that a request reads it once.
+    std::optional<Workspace> workspace;
 
     const std::string& param(std::string_view name) const;
 };

@@ -9,6 +9,8 @@
 #include "http/jobs.hpp"
 #include "auth/secrets.hpp"
 #include "http/outbox.hpp"
+#include "services/calls.hpp"
+#include "services/reports.hpp"
 
 #include <chrono>
 #include <deque>
@@ -45,6 +47,8 @@ struct Services {
     auth::AccountService& accounts;
     OutboxSender& outbox;
     ReportLimiter& reports;
+    services::CallService& calls;
+    services::ReportService& report_decisions;
 };
 
 void add_api_v1_routes(Router& router, Services& s);
@@ -57,8 +61,6 @@ void add_matching_routes(Router& router, Services& s);
 // A name a client gave (a file name, a document's name), safe to show and log: the last path
 // part, printable characters only, at most `max` bytes; `fallback` when nothing is left.
 std::string clean_name(std::string name, std::size_t max, const std::string& fallback = {});
-// Whether the call offers this space.
-bool call_offers(const Call& c, Id space_id);
 // The call of the path's {call}, 404 for another workspace's and, to all but staff, for drafts.
 Call require_call(Services& s, const Context& ctx, const Workspace& w);
 // A call as the API shows it to this caller (internal fields for staff), with whether it takes
@@ -76,6 +78,9 @@ std::string body_text(const Request& req);
 // Reads a JSON request body: 415 unless the content type is JSON, 400 when it does not parse.
 nlohmann::json read_json_body(const Request& req);
 Workspace require_workspace(Store& store, const std::string& slug);
+// The workspace of the path's {workspace} (404 when there is none by that slug), looked up once
+// per request: the access guard usually has, and the handler finds it in the context.
+const Workspace& workspace_of(Services& s, Context& ctx);
 // A path id: anything but a positive integer is simply not found.
 Id path_id(const std::string& text, const char* what);
 // Who sent the request: the session of the impetus_session cookie, or the personal API token

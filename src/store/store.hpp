@@ -272,8 +272,8 @@ public:
     virtual ~CallStore() = default;
 
     // -- calls for temporary use, their applications and the jury's sheets. Writes that carry
-    // a version (update_call, update_application) fail with Error(conflict) when the record
-    // changed since that version was read.
+    // a version (update_call, update_application) fail with Error(precondition) when the record
+    // changed since that version was read, as update_space does.
     virtual Call create_call(Id workspace_id, const Call& c) = 0; // a draft
     // Writes the writable fields, the evaluators and the adjustments.
     virtual Call update_call(Id workspace_id, const Call& c) = 0;

@@ -115,9 +115,11 @@ json application_audit(const Application& a) {
     return j;
 }
 
+// One optimistic-locking convention for every record: a stale version is a failed
+// precondition (HTTP 412), as for spaces.
 void check_version(std::int64_t stored, std::int64_t given, const std::string& what) {
     if (stored != given) {
-        throw Error(ErrorKind::conflict,
+        throw Error(ErrorKind::precondition,
                     what + " changed since version " + std::to_string(given) + " was read",
                     "read it again and repeat the change");
     }
