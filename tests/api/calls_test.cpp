@@ -9,6 +9,7 @@
 #include "core/dates.hpp"
 
 #include <algorithm>
+#include <map>
 
 namespace impetus::test {
 namespace {
@@ -397,13 +398,16 @@ TEST_F(CallsApi, TheMatchingAllocatesExplainsAndIsPublishedWithMails) {
     for (const auto& a : proposal["assignments"]) got[a["request"].get<Id>()] = a["space"].get<Id>();
     EXPECT_EQ(got, (std::map<Id, Id>{{theatre, hall}, {gardening, yard}}));
     // Why the theatre did not get the yard or the shop.
+    const json* theatre_why = nullptr;
     for (const auto& e : proposal["explanations"]) {
-        if (e["request"] != theatre) continue;
-        for (const auto& v : e["spaces"]) {
-            if (v["space"] == yard) EXPECT_EQ(v["reasons"], json::array({"indoor_mismatch"}));
-            if (v["space"] == shop) EXPECT_EQ(v["reasons"], json::array({"area_too_small"}));
-        }
+        if (e["request"] == theatre) theatre_why = &e;
     }
+    ASSERT_NE(theatre_why, nullptr) << "no explanation for the theatre: " << proposal.dump();
+    std::map<Id, json> verdicts;
+    for (const auto& v : (*theatre_why)["spaces"]) verdicts[v["space"].get<Id>()] = v["reasons"];
+    ASSERT_TRUE(verdicts.contains(yard) && verdicts.contains(shop)) << theatre_why->dump();
+    EXPECT_EQ(verdicts[yard], json::array({"indoor_mismatch"}));
+    EXPECT_EQ(verdicts[shop], json::array({"area_too_small"}));
     EXPECT_TRUE(as(olga, "GET", call_path() + "/matching").json()["current"]);
 
     // Officers exclude a pair and run again: the theatre has nowhere else to go.
@@ -451,14 +455,17 @@ TEST_F(CallsApi, TheMatchingAllocatesExplainsAndIsPublishedWithMails) {
     EXPECT_EQ(mails("Applications to evaluate"), 2);
     EXPECT_EQ(mails("Decision on your application"), 3);
     // Their links lead to the pages at the server's public URL.
+    std::size_t linked = 0;
     for (const auto& m : mail) {
         if (m.subject.rfind("Confirm your e-mail address", 0) == 0) continue; // the sign-ups
+        ++linked;
         const std::string page = m.subject.rfind("Applications to evaluate", 0) == 0
                                      ? "http://impetus.test/w/lille/calls/" + std::to_string(call) +
                                            "/evaluate"
                                      : "http://impetus.test/w/lille/applications/";
         EXPECT_NE(m.text.find(page), std::string::npos) << m.text;
     }
+    EXPECT_EQ(linked, 8u) << "the receipts, the jury's and the decisions all carry their link";
 
     // Decided is final.
     EXPECT_TRUE(is_problem(as(olga, "POST", call_path() + "/publish", json::object()), 409));
@@ -500,12 +507,14 @@ TEST_F(CallsApi, ASeasonOfConsecutiveUsesIsSolvedByTheProgramme) {
     const json season = r.json();
     for (const auto& a : season["assignments"]) got.insert(a["request"].get<Id>());
     EXPECT_EQ(got, (std::set<Id>{ids[0], ids[1]}));
+    const json* festival = nullptr;
     for (const auto& e : season["explanations"]) {
-        if (e["request"] != ids[2]) continue;
-        ASSERT_EQ(e["spaces"].size(), 1u);
-        EXPECT_EQ(e["spaces"][0]["reasons"], json::array({"capacity_taken"}));
-        EXPECT_EQ(e["spaces"][0]["taken_by"].size(), 2u);
+        if (e["request"] == ids[2]) festival = &e;
     }
+    ASSERT_NE(festival, nullptr) << "no explanation for the long festival: " << season.dump();
+    ASSERT_EQ((*festival)["spaces"].size(), 1u);
+    EXPECT_EQ((*festival)["spaces"][0]["reasons"], json::array({"capacity_taken"}));
+    EXPECT_EQ((*festival)["spaces"][0]["taken_by"].size(), 2u);
 }
 
 TEST_F(CallsApi, AWorkspacesCallsCannotBeReachedThroughAnother) {

@@ -1,5 +1,6 @@
 // Parsers of outside input must never fail other than with impetus::Error: every prefix of the
 // fixtures (cut anywhere, mid-quote or mid-UTF-8 sequence) and byte-flipped copies are parsed.
+// The uncut fixtures are valid files: they must parse without an error.
 // A cheap stand-in until the parsers get libFuzzer targets.
 
 #include "importers/support.hpp"
@@ -19,8 +20,16 @@ void parse_all_ways(const std::string& bytes, const std::string& name) {
             // a whole-file rejection is a fine answer
         }
     };
+    // The whole file is valid: it parses, with records, and without an error.
+    ParsedFile whole;
+    try {
+        whole = parse_file(bytes, o);
+    } catch (const Error& e) {
+        ADD_FAILURE() << name << ", uncut, is refused: " << e.what();
+    }
+    EXPECT_FALSE(whole.records.empty()) << name << ", uncut, gives no record";
     const std::size_t step = std::max<std::size_t>(1, bytes.size() / 25);
-    for (std::size_t n = 0; n <= bytes.size(); n += step) {
+    for (std::size_t n = 0; n < bytes.size(); n += step) {
         attempt(std::string_view(bytes).substr(0, n));
     }
     std::mt19937 rng(42);

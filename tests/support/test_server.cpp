@@ -7,6 +7,8 @@
 
 #include <stdexcept>
 
+#include <gtest/gtest.h>
+
 namespace impetus::test {
 
 TestServer::TestServer(TestServerOptions options) {
@@ -43,11 +45,14 @@ TestServer::TestServer(TestServerOptions options) {
 }
 
 TestServer::~TestServer() {
+    // A destructor must not throw: what made the server's thread fail fails the test instead
+    // (stop() rethrows it once, so a test that called stop() itself has seen it already).
     try {
         stop();
+    } catch (const std::exception& e) {
+        ADD_FAILURE() << "the test server failed: " << e.what();
     } catch (...) {
-        // A destructor must not throw; a failing run() was already reported by stop() when the
-        // test called it.
+        ADD_FAILURE() << "the test server failed with an unknown exception";
     }
 }
 
