@@ -21,7 +21,10 @@ bool call_transition_allowed(CallState from, CallState to) noexcept {
 
 bool accepts_applications(const Call& call, const std::string& now) {
     // RFC 3339 UTC timestamps in one spelling compare as strings.
-    return call.state == CallState::open && call.opens_at <= now && now < call.closes_at;
+    // Timestamps compare as text once spelt alike (with milliseconds).
+    const std::string at = with_milliseconds(now);
+    return call.state == CallState::open && with_milliseconds(call.opens_at) <= at &&
+           at < with_milliseconds(call.closes_at);
 }
 
 bool call_offers(const Call& call, Id space_id) {
@@ -55,12 +58,15 @@ std::vector<std::string> eligibility_reasons(const Call& call, const Application
     if (call.eligibility.max_duration_days && days > *call.eligibility.max_duration_days) {
         out.push_back("duration_too_long");
     }
-    // The wanted period must meet the period of at least one space the call offers.
+    // The wanted period must meet the period of at least one space the call offers: a fixed
+    // period lies within it; a flexible one finds its duration within both its window and the
+    // offer (as the matching places it).
     const auto& p = a.fields.period;
-    const std::string& from = p.flexible() ? p.earliest_start : p.start;
-    const std::string& to = p.flexible() ? p.latest_end : p.end;
     const bool meets = std::any_of(call.spaces.begin(), call.spaces.end(), [&](const CallSpace& s) {
-        return s.available_from <= from && to <= s.available_to;
+        if (!p.flexible()) return s.available_from <= p.start && p.end <= s.available_to;
+        const auto from = day_number(std::max(s.available_from, p.earliest_start));
+        const auto to = day_number(std::min(s.available_to, p.latest_end));
+        return from && to && *to - *from >= *p.duration_days;
     });
     if (!meets) out.push_back("period_outside_call");
     for (const auto& doc : call.documents_required) {

@@ -170,6 +170,12 @@ std::optional<std::string> parse_rfc3339(std::string_view t) {
 
 std::string now_utc() { return format_utc(std::chrono::system_clock::now()); }
 
+std::string with_milliseconds(std::string_view utc) {
+    std::string out(utc);
+    if (out.size() == 20 && out[10] == 'T' && out[19] == 'Z') out.insert(19, ".000");
+    return out;
+}
+
 std::string format_utc(std::chrono::system_clock::time_point t) {
     using namespace std::chrono;
     auto now = time_point_cast<milliseconds>(t);

@@ -31,6 +31,10 @@ std::optional<std::string> parse_rfc3339(std::string_view text);
 std::string format_utc(std::chrono::system_clock::time_point t);
 // The current time, as format_utc writes it.
 std::string now_utc();
+// A UTC timestamp as parse_rfc3339 or format_utc writes it, spelt with milliseconds
+// ("...T10:00:00Z" -> "...T10:00:00.000Z"), so that two such timestamps compare as text in the
+// order of their instants ('.' sorts before 'Z'); anything else is returned unchanged.
+std::string with_milliseconds(std::string_view utc);
 
 // Today in UTC as YYYY-MM-DD.
 std::string today_utc();

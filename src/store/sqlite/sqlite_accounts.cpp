@@ -692,11 +692,11 @@ std::vector<AuditEntry> SqliteStore::audit_log(const AuditQuery& q, std::size_t*
     }
     if (q.from) {
         where += " AND at >= ?";
-        binds.push_back([v = *q.from](Statement& st, int i) { st.bind(i, v); });
+        binds.push_back([v = with_milliseconds(*q.from)](Statement& st, int i) { st.bind(i, v); });
     }
     if (q.to) {
         where += " AND at < ?";
-        binds.push_back([v = *q.to](Statement& st, int i) { st.bind(i, v); });
+        binds.push_back([v = with_milliseconds(*q.to)](Statement& st, int i) { st.bind(i, v); });
     }
     auto c = reader();
     if (total) {
