@@ -1,5 +1,7 @@
 #include "core/model.hpp"
 
+#include "core/error.hpp"
+
 #include <algorithm>
 
 namespace impetus {
@@ -55,6 +57,19 @@ std::vector<SpaceStatus> allowed_transitions(SpaceStatus from) {
 
 bool is_terminal(SpaceStatus status) noexcept {
     return status == S::redeveloped || status == S::demolished;
+}
+
+void check_transition(SpaceStatus from, SpaceStatus to) {
+    if (transition_allowed(from, to)) return;
+    std::string allowed;
+    for (auto s : allowed_transitions(from)) {
+        allowed += (allowed.empty() ? "" : ", ") + std::string(enum_name(s));
+    }
+    throw Error(ErrorKind::conflict,
+                "a space cannot go from " + std::string(enum_name(from)) + " to " +
+                    std::string(enum_name(to)),
+                allowed.empty() ? "this status is final" : "allowed from here: " + allowed,
+                {{"/to", "not allowed from " + std::string(enum_name(from))}});
 }
 
 } // namespace impetus

@@ -186,6 +186,8 @@ bool transition_allowed(SpaceStatus from, SpaceStatus to) noexcept;
 std::vector<SpaceStatus> allowed_transitions(SpaceStatus from);
 // Statuses in which the space no longer takes part in the lifecycle.
 bool is_terminal(SpaceStatus status) noexcept;
+// Throws Error(conflict) naming the statuses allowed from `from` unless transition_allowed.
+void check_transition(SpaceStatus from, SpaceStatus to);
 
 // ---------------------------------------------------------------------------------------------
 // Enum names (the stable external spelling).

@@ -1,5 +1,6 @@
 // The space status lifecycle (DOMAIN.md, "Spaces and their status") and the enum name tables.
 
+#include "core/error.hpp"
 #include "core/model.hpp"
 #include "core/query.hpp"
 
@@ -108,6 +109,32 @@ TEST(Lifecycle, TerminalStatusesHaveNoWayOut) {
         }
     }
     EXPECT_EQ(terminal, (std::set<S>{S::redeveloped, S::demolished}));
+}
+
+TEST(Lifecycle, CheckTransitionRefusesWhatTheTableForbidsAndNamesTheWaysOut) {
+    for (S from : all_statuses()) {
+        for (S to : all_statuses()) {
+            if (transition_allowed(from, to)) {
+                EXPECT_NO_THROW(check_transition(from, to));
+                continue;
+            }
+            try {
+                check_transition(from, to);
+                ADD_FAILURE() << enum_name(from) << " -> " << enum_name(to);
+            } catch (const Error& e) {
+                EXPECT_EQ(e.kind(), ErrorKind::conflict);
+                ASSERT_EQ(e.fields().size(), 1u);
+                EXPECT_EQ(e.fields()[0].field, "/to");
+                if (allowed_transitions(from).empty()) {
+                    EXPECT_EQ(e.hint(), "this status is final");
+                } else {
+                    for (S next : allowed_transitions(from)) {
+                        EXPECT_NE(e.hint().find(enum_name(next)), std::string::npos);
+                    }
+                }
+            }
+        }
+    }
 }
 
 TEST(Lifecycle, EveryStatusIsReachableFromReported) {

@@ -63,18 +63,7 @@ Space SqliteStore::transition_space(Id workspace_id, Id id, SpaceStatus to,
                             std::to_string(*expected_version),
                         "fetch it again and retry");
         }
-        if (!transition_allowed(cur.status, to)) {
-            std::string allowed;
-            for (auto s : allowed_transitions(cur.status)) {
-                allowed += (allowed.empty() ? "" : ", ") + std::string(enum_name(s));
-            }
-            throw Error(ErrorKind::conflict,
-                        "a space cannot go from " + std::string(enum_name(cur.status)) + " to " +
-                            std::string(enum_name(to)),
-                        allowed.empty() ? "this status is final"
-                                        : "allowed from here: " + allowed,
-                        {{"/to", "not allowed from " + std::string(enum_name(cur.status))}});
-        }
+        check_transition(cur.status, to);
         auto now = now_utc();
         auto st = c.prepare("UPDATE space SET status = ?, version = version + 1, updated_at = ? "
                             "WHERE id = ?");
