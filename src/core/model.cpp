@@ -72,4 +72,20 @@ void check_transition(SpaceStatus from, SpaceStatus to) {
                 {{"/to", "not allowed from " + std::string(enum_name(from))}});
 }
 
+std::optional<std::string> parent_problem(
+    Id workspace_id, std::optional<Id> self, Id parent_id,
+    const std::function<std::optional<ParentLink>(Id)>& link) {
+    Id cur = parent_id;
+    for (int depth = 0;; ++depth) {
+        if (self && cur == *self) return "a space cannot be inside itself";
+        auto up = link(cur);
+        if (!up || up->workspace_id != workspace_id) {
+            if (depth == 0) return "no such space in this workspace";
+            return std::nullopt;
+        }
+        if (!up->parent_id || depth >= 64) return std::nullopt;
+        cur = *up->parent_id;
+    }
+}
+
 } // namespace impetus

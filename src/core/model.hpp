@@ -7,6 +7,7 @@
 #include "core/geometry.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -188,6 +189,19 @@ std::vector<SpaceStatus> allowed_transitions(SpaceStatus from);
 bool is_terminal(SpaceStatus status) noexcept;
 // Throws Error(conflict) naming the statuses allowed from `from` unless transition_allowed.
 void check_transition(SpaceStatus from, SpaceStatus to);
+
+// A space's place in the tree of spaces as a store reads it: its workspace and its parent.
+struct ParentLink {
+    Id workspace_id = 0;
+    std::optional<Id> parent_id;
+};
+// What is wrong with the parent a space names, if anything: it must be a space of the same
+// workspace, and neither the space itself (`self`, empty for a new space) nor inside it.
+// `link` reads a space's ParentLink, empty when there is no such space; the walk up the tree
+// stops after 64 steps.
+std::optional<std::string> parent_problem(
+    Id workspace_id, std::optional<Id> self, Id parent_id,
+    const std::function<std::optional<ParentLink>(Id)>& link);
 
 // ---------------------------------------------------------------------------------------------
 // Enum names (the stable external spelling).

@@ -137,6 +137,41 @@ TEST(Lifecycle, CheckTransitionRefusesWhatTheTableForbidsAndNamesTheWaysOut) {
     }
 }
 
+// Spaces 1 <- 2 <- 3 in workspace 7 (3 inside 2 inside 1), space 9 in workspace 8.
+std::optional<ParentLink> tree_link(Id id) {
+    switch (id) {
+    case 1: return ParentLink{7, std::nullopt};
+    case 2: return ParentLink{7, 1};
+    case 3: return ParentLink{7, 2};
+    case 9: return ParentLink{8, std::nullopt};
+    default: return std::nullopt;
+    }
+}
+
+TEST(ParentSpace, AnySpaceOfTheWorkspaceOutsideTheSpaceItself) {
+    EXPECT_EQ(parent_problem(7, std::nullopt, 3, tree_link), std::nullopt);
+    EXPECT_EQ(parent_problem(7, 3, 1, tree_link), std::nullopt);
+    EXPECT_EQ(parent_problem(7, 1, 1, tree_link), "a space cannot be inside itself");
+    EXPECT_EQ(parent_problem(7, 99, 42, tree_link), "no such space in this workspace");
+    EXPECT_EQ(parent_problem(7, std::nullopt, 9, tree_link), "no such space in this workspace");
+}
+
+TEST(ParentSpace, NoSpaceMayMoveInsideItsOwnDescendant) {
+    EXPECT_EQ(parent_problem(7, 1, 3, tree_link), "a space cannot be inside itself");
+    EXPECT_EQ(parent_problem(7, 2, 3, tree_link), "a space cannot be inside itself");
+}
+
+TEST(ParentSpace, TheWalkUpACorruptCycleEnds) {
+    // 5 and 6 name each other, which the check never lets a store write: the walk stops.
+    int lookups = 0;
+    auto cyclic = [&](Id id) -> std::optional<ParentLink> {
+        ++lookups;
+        return ParentLink{7, id == 5 ? 6 : 5};
+    };
+    EXPECT_EQ(parent_problem(7, 1, 5, cyclic), std::nullopt);
+    EXPECT_EQ(lookups, 65);
+}
+
 TEST(Lifecycle, EveryStatusIsReachableFromReported) {
     std::set<S> seen{S::reported};
     std::vector<S> todo{S::reported};

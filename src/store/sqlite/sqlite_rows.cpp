@@ -119,23 +119,14 @@ void check_references(Connection& c, Id workspace_id, std::optional<Id> self,
     FieldErrors errors;
     if (f.parent_id) {
         auto st = c.prepare("SELECT workspace_id, parent_id FROM space WHERE id = ?");
-        Id cur = *f.parent_id;
-        int depth = 0;
-        bool first = true;
-        for (;;) {
-            if (self && cur == *self) {
-                errors.add("/parent_id", "a space cannot be inside itself");
-                break;
-            }
+        auto link = [&](Id id) -> std::optional<ParentLink> {
             st.reset();
-            st.bind(1, cur);
-            if (!st.step() || st.int64(0) != workspace_id) {
-                if (first) errors.add("/parent_id", "no such space in this workspace");
-                break;
-            }
-            first = false;
-            if (st.is_null(1) || ++depth > 64) break;
-            cur = st.int64(1);
+            st.bind(1, id);
+            if (!st.step()) return std::nullopt;
+            return ParentLink{st.int64(0), st.opt_int64(1)};
+        };
+        if (auto problem = parent_problem(workspace_id, self, *f.parent_id, link)) {
+            errors.add("/parent_id", *problem);
         }
     }
     if (f.owner_organisation_id) {
