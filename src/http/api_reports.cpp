@@ -31,11 +31,18 @@ namespace {
 constexpr int k_max_photos = 3;
 constexpr std::chrono::hours k_form_max_age{2};
 
-// A form token: the time it was issued and a MAC over it and the workspace.
+// Now, in milliseconds since the epoch, on the clock of the report forms (the system clock
+// unless AppOptions::report_clock says otherwise). Milliseconds, not seconds: a form sent a
+// moment after it was issued must not count a whole second older because a second began.
+std::int64_t form_clock_ms(const Services& s) {
+    const auto now = s.options.report_clock ? s.options.report_clock()
+                                            : std::chrono::system_clock::now();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+}
+
+// A form token: the time it was issued (milliseconds) and a MAC over it and the workspace.
 std::string form_token(Services& s, Id workspace_id) {
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    const auto now = form_clock_ms(s);
     const std::string payload = std::to_string(workspace_id) + ":" + std::to_string(now);
     return std::to_string(now) + "." + auth::hmac_sha256_hex(s.reports.form_key, payload);
 }
@@ -54,15 +61,13 @@ void check_form_token(Services& s, Id workspace_id, const std::string& token) {
         throw Error(ErrorKind::invalid_input, "the form has expired or was not made here",
                     "reload the form and send it again", {{"/form_token", "is not valid"}});
     }
-    const auto now = std::chrono::system_clock::now().time_since_epoch();
-    const auto age = std::chrono::duration_cast<std::chrono::seconds>(now).count() -
-                     std::stoll(issued);
-    if (age < s.reports.form_min_age.count()) {
+    const std::int64_t age = form_clock_ms(s) - std::stoll(issued);
+    if (age < std::chrono::duration_cast<std::chrono::milliseconds>(s.reports.form_min_age).count()) {
         throw Error(ErrorKind::invalid_input, "the form was sent too quickly",
                     "take a moment to check what you wrote, then send it again",
                     {{"/form_token", "is too recent"}});
     }
-    if (age > std::chrono::duration_cast<std::chrono::seconds>(k_form_max_age).count()) {
+    if (age > std::chrono::duration_cast<std::chrono::milliseconds>(k_form_max_age).count()) {
         throw Error(ErrorKind::invalid_input, "the form has expired",
                     "reload the form and send it again", {{"/form_token", "has expired"}});
     }

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 namespace impetus::http {
@@ -27,6 +28,9 @@ struct AppOptions {
     // Citizens' reports: how old a form must be before it is sent (robots are quicker than
     // people), and how many reports an address may send in an hour.
     std::chrono::seconds report_form_min_age{3};
+    // The clock the report forms' age is read on, to the millisecond (empty: the system clock;
+    // tests set their own).
+    std::function<std::chrono::system_clock::time_point()> report_clock;
     int reports_per_hour = 10;
     std::size_t cache_bytes = 64u << 20;      // rendered GET responses kept in memory
     // OSM extracts the discovery API may read by path (empty: uploads only), where uploads wait
@@ -36,6 +40,9 @@ struct AppOptions {
     std::filesystem::path extracts_dir;
     std::filesystem::path upload_dir;
     std::string discovery_weights;
+    // Called on the job runner's thread as each background job starts (empty: nothing); tests
+    // hold a job there to see it running or others queued behind it.
+    std::function<void(Id job_id)> job_started;
     std::string title = "Impetus";
     // Accounts (public_url goes into e-mail links and decides the Secure cookie flag) and the
     // SMTP server the mail outbox is delivered through (empty url: mail stays in the outbox).

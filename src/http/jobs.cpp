@@ -12,8 +12,9 @@ namespace impetus::http {
 
 using nlohmann::json;
 
-JobRunner::JobRunner(Store& store, std::string weights_file)
-    : m_store(store), m_weights_file(std::move(weights_file)), m_worker([this] { work(); }) {}
+JobRunner::JobRunner(Store& store, std::string weights_file, std::function<void(Id)> on_start)
+    : m_store(store), m_weights_file(std::move(weights_file)), m_on_start(std::move(on_start)),
+      m_worker([this] { work(); }) {}
 
 JobRunner::~JobRunner() {
     std::deque<Pending> left;
@@ -118,6 +119,7 @@ void JobRunner::work() {
 void JobRunner::run_discovery(const Pending& p) {
     m_store.start_job(p.job_id);
     spdlog::info("job {}: discovery of {} started", p.job_id, p.request.display_name);
+    if (m_on_start) m_on_start(p.job_id);
     auto last_report = std::chrono::steady_clock::time_point{};
     try {
         discovery::DiscoverOptions options;

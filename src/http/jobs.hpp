@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -30,7 +31,10 @@ struct DiscoveryJobRequest {
 class JobRunner {
 public:
     // `weights_file`: discovery score weights read at the start of each job (empty: defaults).
-    JobRunner(Store& store, std::string weights_file);
+    // `on_start`, if set, runs on the worker thread as each job starts, once it is marked
+    // running (a test holds a job there).
+    JobRunner(Store& store, std::string weights_file,
+              std::function<void(Id job_id)> on_start = {});
     ~JobRunner(); // cancels the running job, marks the queued ones cancelled, joins
     JobRunner(const JobRunner&) = delete;
     JobRunner& operator=(const JobRunner&) = delete;
@@ -53,6 +57,7 @@ private:
 
     Store& m_store;
     std::string m_weights_file;
+    std::function<void(Id)> m_on_start;
     std::mutex m_mutex;
     std::condition_variable m_wake;
     std::deque<Pending> m_queue;

@@ -5,10 +5,14 @@
 #include "api_test.hpp"
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <mutex>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include <sys/stat.h>
 
@@ -237,23 +241,101 @@ TEST_F(DiscoveryApi, TruncatedOrCorruptExtractsChangeNothing) {
     EXPECT_TRUE(fs::is_empty(server.dir() / "uploads"));
 }
 
-TEST_F(DiscoveryApi, QueuedJobsCanBeCancelledFinishedOnesNot) {
-    // The runner takes one job at a time: the third waits behind the first two.
-    const json first = require_status(upload(town), 202).json();
-    const json second = require_status(upload(town), 202).json();
-    const json third = require_status(upload(town), 202).json();
-    const std::string cancel = "/api/v1/workspaces/lille/jobs/" +
-                               std::to_string(third["id"].get<std::int64_t>()) + "/cancel";
-    auto r = http.send_body("POST", cancel, "", "application/json");
-    ASSERT_EQ(r.status, 200) << r.body;
-    const json cancelled = wait_for(r.json());
-    EXPECT_EQ(cancelled["status"], "cancelled");
-    EXPECT_TRUE(cancelled["result"].is_null());
-    EXPECT_EQ(wait_for(first)["status"], "succeeded");
-    EXPECT_EQ(wait_for(second)["status"], "succeeded");
+// Holds every job at its start (the runner has marked it running) until opened, and tells
+// which jobs reached it: a job is then certainly running, and those after it queued.
+struct JobGate {
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool open = false;
+    std::vector<Id> started;
 
-    r = http.send_body("POST", cancel, "", "application/json");
-    EXPECT_TRUE(is_problem(r, 409));
+    void enter(Id job) {
+        std::unique_lock lock(mutex);
+        started.push_back(job);
+        changed.notify_all();
+        changed.wait(lock, [&] { return open; });
+    }
+    void release() {
+        {
+            std::lock_guard lock(mutex);
+            open = true;
+        }
+        changed.notify_all();
+    }
+    // Whether `n` jobs have started (bounded: a runner that never starts one fails the test).
+    bool wait_started(std::size_t n) {
+        std::unique_lock lock(mutex);
+        return changed.wait_for(lock, std::chrono::seconds(60), [&] { return started.size() >= n; });
+    }
+};
+
+class GatedJobsApi : public JobsApi {
+protected:
+    GatedJobsApi() : GatedJobsApi(std::make_shared<JobGate>()) {}
+    explicit GatedJobsApi(std::shared_ptr<JobGate> g) : JobsApi(gated(g)), gate(std::move(g)) {
+        create_workspace("lille");
+    }
+    // Opened before the server stops: the runner joins its worker thread.
+    ~GatedJobsApi() override { gate->release(); }
+
+    static TestServerOptions gated(const std::shared_ptr<JobGate>& g) {
+        TestServerOptions o = with_extracts(k_fixtures, 64 * 1024);
+        o.app.job_started = [g](Id job) { g->enter(job); };
+        return o;
+    }
+
+    json upload() {
+        return require_status(http.send_body("POST",
+                                             "/api/v1/workspaces/lille/discoveries?file_name=town.osm.pbf",
+                                             read_bytes(k_fixtures / "town.osm.pbf"),
+                                             "application/octet-stream"),
+                              202, "upload")
+            .json();
+    }
+    static std::string job_path(const json& job) {
+        return "/api/v1/workspaces/lille/jobs/" + std::to_string(job["id"].get<std::int64_t>());
+    }
+    HttpResponse cancel(const json& job) {
+        return http.send_body("POST", job_path(job) + "/cancel", "", "application/json");
+    }
+
+    std::shared_ptr<JobGate> gate;
+};
+
+TEST_F(GatedJobsApi, QueuedAndRunningJobsCanBeCancelledFinishedOnesNot) {
+    // The runner takes one job at a time: the first is held at its start, the others wait.
+    const json first = upload();
+    ASSERT_TRUE(gate->wait_started(1));
+    EXPECT_EQ(list(job_path(first))["status"], "running");
+    const json second = upload();
+    const json third = upload();
+    EXPECT_EQ(list(job_path(second))["status"], "queued");
+    EXPECT_EQ(list(job_path(third))["status"], "queued");
+
+    // A queued job is cancelled at once, before it starts.
+    auto r = cancel(third);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json()["status"], "cancelled");
+    // A running one is asked to stop, and stops.
+    r = cancel(first);
+    ASSERT_EQ(r.status, 200) << r.body;
+    gate->release();
+    const json first_done = wait_for(first);
+    EXPECT_EQ(first_done["status"], "cancelled");
+    EXPECT_TRUE(first_done["result"].is_null());
+    EXPECT_EQ(wait_for(second)["status"], "succeeded");
+    const json third_done = wait_for(third);
+    EXPECT_EQ(third_done["status"], "cancelled");
+    EXPECT_TRUE(third_done["result"].is_null());
+    {
+        std::lock_guard lock(gate->mutex);
+        EXPECT_EQ(gate->started, (std::vector<Id>{first["id"].get<Id>(), second["id"].get<Id>()}))
+            << "the cancelled queued job never started";
+    }
+
+    // Finished jobs stay as they ended.
+    EXPECT_TRUE(is_problem(cancel(second), 409));
+    EXPECT_TRUE(is_problem(cancel(third), 409));
     r = http.send_body("POST", "/api/v1/workspaces/lille/jobs/999/cancel", "", "application/json");
     EXPECT_TRUE(is_problem(r, 404));
     EXPECT_TRUE(is_problem(http.get("/api/v1/workspaces/lille/jobs/999"), 404));

@@ -27,7 +27,7 @@ struct TestServerOptions {
         http::AppOptions o;
         o.auth.password = auth::PasswordParams{1024, 1, 1};
         o.auth.public_url = "http://impetus.test";
-        o.report_form_min_age = std::chrono::seconds(0); // reports_test checks the real wait
+        o.report_form_min_age = std::chrono::seconds(0); // reports_test checks the wait on a clock of its own
         return o;
     }();
     // host and port are always 127.0.0.1 and 0; the rest (threads, timeouts) is passed on.
