@@ -72,6 +72,31 @@ void check_transition(SpaceStatus from, SpaceStatus to) {
                 {{"/to", "not allowed from " + std::string(enum_name(from))}});
 }
 
+SpaceStatus imported_status(SpaceStatus initial, bool source_says_ended) noexcept {
+    return source_says_ended ? S::ended : initial;
+}
+
+bool import_reviewed(SpaceStatus status, SpaceStatus initial, bool edited) noexcept {
+    return status != initial || edited;
+}
+
+SpaceFields import_merge(const SpaceFields& current, const SpaceFields& incoming) {
+    SpaceFields merged = incoming;
+    if (!merged.owner_organisation_id) merged.owner_organisation_id = current.owner_organisation_id;
+    if (!merged.parent_id) merged.parent_id = current.parent_id;
+    return merged;
+}
+
+bool import_ends(SpaceStatus status, bool source_says_ended) noexcept {
+    return source_says_ended && status != S::ended && transition_allowed(status, S::ended);
+}
+
+MissingFromSource missing_from_source(SpaceStatus status, bool protected_review) noexcept {
+    if (status == S::ended || is_terminal(status)) return MissingFromSource::ignore;
+    if (protected_review || !transition_allowed(status, S::ended)) return MissingFromSource::keep;
+    return MissingFromSource::end;
+}
+
 std::optional<std::string> parent_problem(
     Id workspace_id, std::optional<Id> self, Id parent_id,
     const std::function<std::optional<ParentLink>(Id)>& link) {

@@ -190,6 +190,24 @@ bool is_terminal(SpaceStatus status) noexcept;
 // Throws Error(conflict) naming the statuses allowed from `from` unless transition_allowed.
 void check_transition(SpaceStatus from, SpaceStatus to);
 
+// How an import from a source (importers/, discovery/) treats the spaces of that source.
+// The status a new space from the source gets: ended when the source gives an end.
+SpaceStatus imported_status(SpaceStatus initial, bool source_says_ended) noexcept;
+// Whether people took a space from a source in hand: its status moved on from the one the
+// import gives new spaces, or someone edited it. An import may be told to leave those alone.
+bool import_reviewed(SpaceStatus status, SpaceStatus initial, bool edited) noexcept;
+// The fields a record of the source writes over a space: the source's, keeping the parent and
+// the owner people set where the source names none.
+SpaceFields import_merge(const SpaceFields& current, const SpaceFields& incoming);
+// Whether a record whose source gives an end ends the space (once, and only where the
+// lifecycle lets it).
+bool import_ends(SpaceStatus status, bool source_says_ended) noexcept;
+// What a batch that covers the whole of its source does with a space of that source it no
+// longer holds: nothing when the space is over already, keep it when people reviewed it and
+// the batch protects reviewed spaces or when it cannot end from its status, or end it.
+enum class MissingFromSource { ignore, keep, end };
+MissingFromSource missing_from_source(SpaceStatus status, bool protected_review) noexcept;
+
 // A space's place in the tree of spaces as a store reads it: its workspace and its parent.
 struct ParentLink {
     Id workspace_id = 0;

@@ -137,6 +137,61 @@ TEST(Lifecycle, CheckTransitionRefusesWhatTheTableForbidsAndNamesTheWaysOut) {
     }
 }
 
+TEST(ImportRules, ANewSpaceStartsEndedWhenTheSourceSaysSo) {
+    EXPECT_EQ(imported_status(S::reported, false), S::reported);
+    EXPECT_EQ(imported_status(S::available, false), S::available);
+    EXPECT_EQ(imported_status(S::reported, true), S::ended);
+}
+
+TEST(ImportRules, ASpaceIsReviewedOnceItsStatusMovedOnOrSomeoneEditedIt) {
+    EXPECT_FALSE(import_reviewed(S::reported, S::reported, false));
+    EXPECT_TRUE(import_reviewed(S::reported, S::reported, true));
+    EXPECT_TRUE(import_reviewed(S::verified, S::reported, false));
+    EXPECT_FALSE(import_reviewed(S::available, S::available, false));
+}
+
+TEST(ImportRules, TheSourceWinsButParentAndOwnerPeopleSetStay) {
+    SpaceFields current;
+    current.name = "Old name";
+    current.parent_id = 4;
+    current.owner_organisation_id = 5;
+    SpaceFields incoming;
+    incoming.name = "New name";
+    SpaceFields merged = import_merge(current, incoming);
+    EXPECT_EQ(merged.name, "New name");
+    EXPECT_EQ(merged.parent_id, 4);
+    EXPECT_EQ(merged.owner_organisation_id, 5);
+    incoming.parent_id = 6;
+    incoming.owner_organisation_id = 7;
+    merged = import_merge(current, incoming);
+    EXPECT_EQ(merged.parent_id, 6);
+    EXPECT_EQ(merged.owner_organisation_id, 7);
+}
+
+TEST(ImportRules, AnEndFromTheSourceEndsOnlyWhereTheLifecycleAllows) {
+    for (S s : all_statuses()) {
+        EXPECT_FALSE(import_ends(s, false)) << enum_name(s);
+        EXPECT_EQ(import_ends(s, true), s != S::ended && transition_allowed(s, S::ended))
+            << enum_name(s);
+    }
+    EXPECT_TRUE(import_ends(S::in_use, true));
+    EXPECT_FALSE(import_ends(S::ended, true));
+    EXPECT_FALSE(import_ends(S::demolished, true));
+}
+
+TEST(ImportRules, SpacesMissingFromAFullSource) {
+    using M = MissingFromSource;
+    EXPECT_EQ(missing_from_source(S::ended, false), M::ignore);
+    EXPECT_EQ(missing_from_source(S::redeveloped, false), M::ignore);
+    EXPECT_EQ(missing_from_source(S::demolished, true), M::ignore);
+    EXPECT_EQ(missing_from_source(S::reported, false), M::end);
+    EXPECT_EQ(missing_from_source(S::available, false), M::end);
+    EXPECT_EQ(missing_from_source(S::reported, true), M::keep);
+    // The lifecycle has no step from these to ended: they stay, reported as kept.
+    EXPECT_EQ(missing_from_source(S::allocated, false), M::keep);
+    EXPECT_EQ(missing_from_source(S::withdrawn, false), M::keep);
+}
+
 // Spaces 1 <- 2 <- 3 in workspace 7 (3 inside 2 inside 1), space 9 in workspace 8.
 std::optional<ParentLink> tree_link(Id id) {
     switch (id) {

@@ -20,11 +20,11 @@ ImportBatchResult SqliteStore::apply_import(Id workspace_id,
         auto& out = result.outcomes;
         out.reserve(records.size());
         std::set<std::pair<std::string, std::string>> seen;
-        auto reviewed = c.prepare("SELECT edited_at IS NOT NULL FROM space WHERE id = ?");
+        auto edited = c.prepare("SELECT edited_at IS NOT NULL FROM space WHERE id = ?");
         auto is_reviewed = [&](const Space& s, SpaceStatus initial) {
-            reviewed.reset();
-            reviewed.bind(1, s.id);
-            return s.status != initial || (reviewed.step() && reviewed.int64(0) != 0);
+            edited.reset();
+            edited.bind(1, s.id);
+            return import_reviewed(s.status, initial, edited.step() && edited.int64(0) != 0);
         };
         auto find = c.prepare(
             "SELECT id FROM space WHERE workspace_id = ? AND source = ? AND source_id = ? AND "
@@ -42,7 +42,7 @@ ImportBatchResult SqliteStore::apply_import(Id workspace_id,
             o.index = i;
             if (!find.step()) {
                 check_references(c, workspace_id, std::nullopt, r.fields);
-                auto status = r.source_says_ended ? SpaceStatus::ended : r.initial_status;
+                auto status = imported_status(r.initial_status, r.source_says_ended);
                 o.space_id = insert_space(c, workspace_id, r.fields, status, now);
                 o.kind = ImportOutcomeKind::created;
                 insert_change(c, o.space_id, now, std::nullopt, status, reason);
@@ -58,20 +58,14 @@ ImportBatchResult SqliteStore::apply_import(Id workspace_id,
                 out.push_back(o);
                 continue;
             }
-            // Keep what people added that the source does not carry.
-            SpaceFields merged = r.fields;
-            if (!merged.owner_organisation_id) {
-                merged.owner_organisation_id = cur.fields.owner_organisation_id;
-            }
-            if (!merged.parent_id) merged.parent_id = cur.fields.parent_id;
+            const SpaceFields merged = import_merge(cur.fields, r.fields);
             bool changed = !(cur.fields == merged);
             if (changed) {
                 // The same checks as a creation: the source may name a parent or owner too.
                 check_references(c, workspace_id, o.space_id, merged);
                 update_space_row(c, o.space_id, merged, now);
             }
-            bool ends = r.source_says_ended && cur.status != SpaceStatus::ended &&
-                        transition_allowed(cur.status, SpaceStatus::ended);
+            const bool ends = import_ends(cur.status, r.source_says_ended);
             if (ends) {
                 auto st = c.prepare("UPDATE space SET status = 'ended', version = version + 1, "
                                     "updated_at = ? WHERE id = ?");
@@ -92,36 +86,49 @@ ImportBatchResult SqliteStore::apply_import(Id workspace_id,
             if (policy.source.empty()) {
                 throw Error(ErrorKind::internal, "end_missing needs the batch's source");
             }
-            const std::set<std::string> sources{policy.source};
-            auto all = c.prepare("SELECT id, source_id FROM space WHERE workspace_id = ? AND "
-                                 "source = ? AND status NOT IN ('ended', 'redeveloped', "
-                                 "'demolished')");
-            for (const auto& source : sources) {
-                std::vector<Id> gone;
-                all.reset();
-                all.bind(1, workspace_id).bind(2, source);
-                while (all.step()) {
-                    if (!seen.contains({source, all.text(1)})) gone.push_back(all.int64(0));
+            // Only spaces the rule may keep or end; the rest are over already.
+            std::vector<std::string> live_names;
+            for (const auto& [status, name] : EnumNames<SpaceStatus>::values) {
+                if (missing_from_source(status, false) == MissingFromSource::ignore) continue;
+                live_names.emplace_back(name);
+            }
+            auto all = c.prepare("SELECT id, source_id, status, edited_at IS NOT NULL FROM space "
+                                 "WHERE workspace_id = ? AND source = ? AND status IN (" +
+                                 placeholders(static_cast<int>(live_names.size())) + ")");
+            int p = 1;
+            all.bind(p++, workspace_id).bind(p++, policy.source);
+            for (const auto& name : live_names) all.bind(p++, name);
+            struct Missing {
+                Id id;
+                SpaceStatus status;
+                bool edited;
+            };
+            std::vector<Missing> gone;
+            while (all.step()) {
+                if (!seen.contains({policy.source, all.text(1)})) {
+                    gone.push_back(
+                        {all.int64(0), enum_col<SpaceStatus>(all, 2), all.int64(3) != 0});
                 }
-                for (Id id : gone) {
-                    Space cur = must_load_space(c, workspace_id, id);
-                    if ((policy.protect_reviewed && is_reviewed(cur, SpaceStatus::reported)) ||
-                        !transition_allowed(cur.status, SpaceStatus::ended)) {
-                        result.kept_missing.push_back(id);
-                        continue;
-                    }
-                    auto st = c.prepare("UPDATE space SET status = 'ended', version = version "
-                                        "+ 1, updated_at = ? WHERE id = ?");
-                    st.bind(1, now).bind(2, id);
-                    st.run();
-                    insert_change(c, id, now, cur.status, SpaceStatus::ended,
-                                  reason + " (no longer in the source)");
-                    record_audit(c, workspace_id, "space", id, "import",
-                                 json{{"status", enum_name(cur.status)}},
-                                 json{{"status", "ended"},
-                                      {"reason", reason + " (no longer in the source)"}});
-                    result.ended_missing.push_back(id);
+            }
+            for (const auto& m : gone) {
+                const bool protected_review =
+                    policy.protect_reviewed &&
+                    import_reviewed(m.status, SpaceStatus::reported, m.edited);
+                if (missing_from_source(m.status, protected_review) != MissingFromSource::end) {
+                    result.kept_missing.push_back(m.id);
+                    continue;
                 }
+                auto st = c.prepare("UPDATE space SET status = 'ended', version = version + 1, "
+                                    "updated_at = ? WHERE id = ?");
+                st.bind(1, now).bind(2, m.id);
+                st.run();
+                insert_change(c, m.id, now, m.status, SpaceStatus::ended,
+                              reason + " (no longer in the source)");
+                record_audit(c, workspace_id, "space", m.id, "import",
+                             json{{"status", enum_name(m.status)}},
+                             json{{"status", "ended"},
+                                  {"reason", reason + " (no longer in the source)"}});
+                result.ended_missing.push_back(m.id);
             }
         }
         return result;
