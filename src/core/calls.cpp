@@ -1,6 +1,7 @@
 #include "core/calls.hpp"
 
 #include "core/dates.hpp"
+#include "core/error.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -78,6 +79,12 @@ std::vector<std::string> eligibility_reasons(const Call& call, const Application
         out.push_back("no_ranked_space");
     }
     return out;
+}
+
+void check_sheet_editable(const std::optional<Evaluation>& stored) {
+    if (stored && !stored->submitted_at.empty()) {
+        throw Error(ErrorKind::conflict, "this evaluation was submitted and is final");
+    }
 }
 
 std::optional<double> sheet_score(const Call& call, const Evaluation& sheet) {

@@ -227,6 +227,10 @@ struct Evaluation {
     bool operator==(const Evaluation&) const = default;
 };
 
+// A sheet is final once submitted: throws Error(conflict) when the evaluator's sheet as stored
+// (`stored`, empty when there is none yet) was submitted.
+void check_sheet_editable(const std::optional<Evaluation>& stored);
+
 // The weighted score of one sheet on 0..100: each criterion's value mapped from its scale to
 // [0, 1], weighted, divided by the total weight. Nullopt when a criterion has no score.
 std::optional<double> sheet_score(const Call& call, const Evaluation& sheet);

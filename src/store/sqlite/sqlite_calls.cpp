@@ -408,9 +408,7 @@ Evaluation SqliteStore::save_evaluation(Id workspace_id, const Evaluation& e, bo
         old.bind(1, e.application_id).bind(2, e.evaluator_id);
         std::optional<Evaluation> before;
         if (old.step()) before = read_evaluation_row(old);
-        if (before && !before->submitted_at.empty()) {
-            throw Error(ErrorKind::conflict, "this evaluation was submitted and is final");
-        }
+        check_sheet_editable(before);
         json scores = json::object();
         for (const auto& [key, s] : e.scores) {
             scores[key] = {{"value", s.value}, {"comment", s.comment}};
