@@ -10,7 +10,8 @@ scripts/build.sh --tests
 # (GDAL's OAPIF driver) tests.
 (cd build && ctest --output-on-failure --parallel 2 --timeout 600)
 
-# The interface in Debian's Chromium against the real server, and the message catalogs.
+# The interface in Debian's Chromium against the real server, the message catalogs, and the
+# OpenAPI document linted by Redocly CLI (redocly.yaml).
 (cd web && npm test)
 
 # The unit and API tests again, built with AddressSanitizer and UndefinedBehaviorSanitizer: a

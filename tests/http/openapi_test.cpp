@@ -328,6 +328,14 @@ TEST_F(OpenApiTest, EveryComponentIsUsed) {
     walk(doc(), "", [&](const json& node, const std::string&) {
         if (node.is_object() && node.contains("$ref")) used.insert(node["$ref"].get<std::string>());
     });
+    // Security schemes are named by the operations' security requirements, not referred to.
+    for (const auto& [id, o] : operations_by_id()) {
+        for (const auto& requirement : o.op->value("security", json::array())) {
+            for (const auto& [scheme, scopes] : requirement.items()) {
+                used.insert("#/components/securitySchemes/" + scheme);
+            }
+        }
+    }
     for (const auto& [kind, members] : doc()["components"].items()) {
         for (const auto& [name, v] : members.items()) {
             EXPECT_TRUE(used.contains("#/components/" + kind + "/" + name))
@@ -393,6 +401,265 @@ TEST_F(OpenApiTest, EnumsSpellTheModelsNames) {
     EXPECT_EQ(names(s["Vacancy"]), enum_name_list<VacancyDegree>());
     EXPECT_EQ(names(s["BuildingType"]), enum_name_list<BuildingType>());
     EXPECT_EQ(names(s["OrganisationType"]), enum_name_list<OrganisationType>());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Who may call what: each operation's security and role against its route's Access.
+
+std::string access_name(http::Access a) {
+    switch (a) {
+    case http::Access::anyone: return "anyone";
+    case http::Access::signed_in: return "signed_in";
+    case http::Access::staff: return "staff";
+    case http::Access::workspace_admin: return "workspace_admin";
+    case http::Access::instance_admin: return "instance_admin";
+    }
+    return "?";
+}
+
+// The sentence of the operation's description that names who may call it.
+std::string access_sentence(http::Access a, bool has_workspace) {
+    switch (a) {
+    case http::Access::anyone: return "Access: anyone, signed in or not";
+    case http::Access::signed_in: return "Access: any signed-in account.";
+    case http::Access::staff:
+        return has_workspace
+                   ? "Access: the workspace's officers and administrators, and instance "
+                     "administrators."
+                   : "Access: officers and administrators of any workspace, and instance "
+                     "administrators.";
+    case http::Access::workspace_admin:
+        return "Access: the workspace's administrators, and instance administrators.";
+    case http::Access::instance_admin: return "Access: instance administrators.";
+    }
+    return "?";
+}
+
+// A security requirement as the set of scheme names it needs together.
+using Requirement = std::set<std::string>;
+
+std::set<Requirement> requirements_of(const json& op) {
+    std::set<Requirement> out;
+    for (const auto& r : op.value("security", json::array())) {
+        Requirement names;
+        for (const auto& [scheme, scopes] : r.items()) {
+            names.insert(scheme);
+            EXPECT_TRUE(scopes.is_array() && scopes.empty()) << scheme << ": no scopes here";
+        }
+        out.insert(names);
+    }
+    return out;
+}
+
+bool allows_anonymous(const json& op) { return requirements_of(op).contains(Requirement{}); }
+
+TEST_F(OpenApiTest, SecuritySchemesAreTheServersCredentials) {
+    const json& schemes = doc()["components"]["securitySchemes"];
+    ASSERT_EQ(schemes.size(), 3u) << schemes;
+    EXPECT_EQ(schemes["session"]["type"], "apiKey");
+    EXPECT_EQ(schemes["session"]["in"], "cookie");
+    EXPECT_EQ(schemes["csrf"]["type"], "apiKey");
+    EXPECT_EQ(schemes["csrf"]["in"], "header");
+    EXPECT_EQ(schemes["bearer"]["type"], "http");
+    EXPECT_EQ(lower(schemes["bearer"]["scheme"].get<std::string>()), "bearer");
+    for (const auto& [name, s] : schemes.items()) {
+        EXPECT_FALSE(s.value("description", "").empty()) << name;
+    }
+
+    // Sign in; the session travels in the cookie the document names, and writes need the
+    // header it names beside it.
+    const std::string cookie_name = schemes["session"]["name"];
+    const std::string csrf_header = schemes["csrf"]["name"];
+    const User u = store->create_user("ana@example.org", "Ana",
+                                      auth::hash_password("a long passphrase", {1024, 1, 1}),
+                                      false);
+    store->set_email_verified(u.id);
+    auto in = call_anonymously(make_request(
+        "POST", "/api/v1/auth/login",
+        R"({"email": "ana@example.org", "password": "a long passphrase"})",
+        {{"Content-Type", "application/json"}}));
+    ASSERT_EQ(in.status, 200) << in.body;
+    const std::string set_cookie = in.headers["Set-Cookie"];
+    ASSERT_EQ(set_cookie.rfind(cookie_name + "=", 0), 0u) << set_cookie;
+    const http::Headers session{{"Cookie", set_cookie.substr(0, set_cookie.find(';'))}};
+    const std::string csrf = body_of(in)["csrf_token"];
+    EXPECT_EQ(call_anonymously(make_request("GET", "/api/v1/me", {}, session)).status, 200);
+
+    const std::string token_body = R"({"name": "QGIS", "scopes": ["read"]})";
+    http::Headers without = session;
+    without["Content-Type"] = "application/json";
+    EXPECT_EQ(call_anonymously(make_request("POST", "/api/v1/me/tokens", token_body, without))
+                  .status,
+              403);
+    http::Headers with = without;
+    with[csrf_header] = csrf;
+    auto created =
+        call_anonymously(make_request("POST", "/api/v1/me/tokens", token_body, with));
+    ASSERT_EQ(created.status, 201) << created.body;
+
+    // The token as a bearer credential.
+    const std::string secret = body_of(created)["secret"];
+    EXPECT_EQ(call_anonymously(make_request("GET", "/api/v1/me", {},
+                                            {{"Authorization", "Bearer " + secret}}))
+                  .status,
+              200);
+}
+
+// Every route's Access is the one its operation declares: as x-impetus-access, in a sentence
+// of its description, and as its security requirements (none for public routes, optionally a
+// session or a token where a signed-in caller may see more; otherwise a session, with the CSRF
+// token for writes, or a bearer token). The guard's refusals are documented: 401 wherever
+// credentials are needed, 403 where a role or a write may be refused.
+TEST_F(OpenApiTest, EveryOperationDeclaresItsRoutesAccess) {
+    const json& schemes = doc()["components"]["securitySchemes"];
+    const Requirement session{"session"}, session_csrf{"session", "csrf"}, bearer{"bearer"};
+    for (const auto& r : app.router().routes()) {
+        SCOPED_TRACE(r.operation_id + ": " + r.method + " " + r.pattern);
+        const json& op = doc()["paths"][r.pattern][lower(r.method)];
+        ASSERT_TRUE(op.contains("security")) << "no security";
+        ASSERT_TRUE(op["security"].is_array() && !op["security"].empty()) << op["security"];
+        EXPECT_EQ(op.value("x-impetus-access", ""), access_name(r.access));
+        const bool has_workspace = r.pattern.find("{workspace}") != std::string::npos;
+        EXPECT_NE(op.value("description", "").find(access_sentence(r.access, has_workspace)),
+                  std::string::npos)
+            << "the description does not say \"" << access_sentence(r.access, has_workspace)
+            << "\"";
+
+        const auto requirements = requirements_of(op);
+        for (const auto& req : requirements) {
+            for (const auto& name : req) EXPECT_TRUE(schemes.contains(name)) << name;
+        }
+        const bool read = r.method == "GET" || r.method == "HEAD" || r.method == "OPTIONS";
+        const auto& responses = op["responses"];
+        if (r.access == http::Access::anyone) {
+            // The guard lets everyone through; credentials only change what is seen, and no
+            // CSRF token is asked for.
+            EXPECT_TRUE(requirements.contains(Requirement{})) << "a public route";
+            for (const auto& req : requirements) {
+                EXPECT_TRUE(req.empty() || req == session || req == bearer) << *req.begin();
+            }
+        } else {
+            const std::set<Requirement> expected{read ? session : session_csrf, bearer};
+            EXPECT_EQ(requirements, expected) << op["security"];
+            EXPECT_TRUE(responses.contains("401")) << "401 not documented";
+            if (r.access != http::Access::signed_in || !read) {
+                EXPECT_TRUE(responses.contains("403")) << "403 not documented";
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Closed response schemas: a member the server leaks fails the response tests below.
+
+// Every schema a response uses, by name, and the responses' own inline schemas.
+void response_schemas(std::set<std::string>& names, std::vector<const json*>& inline_schemas) {
+    const json& schemas = doc()["components"]["schemas"];
+    std::function<void(const json&)> visit = [&](const json& node) {
+        if (node.is_object()) {
+            if (auto ref = node.find("$ref"); ref != node.end()) {
+                const std::string r = *ref;
+                const std::string prefix = "#/components/schemas/";
+                if (r.rfind(prefix, 0) == 0) {
+                    const std::string name = r.substr(prefix.size());
+                    if (names.insert(name).second) visit(schemas[name]);
+                } else {
+                    visit(SchemaChecker(doc()).resolve(node));
+                }
+                return;
+            }
+            for (const auto& [k, v] : node.items()) visit(v);
+        } else if (node.is_array()) {
+            for (const auto& v : node) visit(v);
+        }
+    };
+    for (const auto& [id, o] : operations_by_id()) {
+        visit((*o.op)["responses"]);
+        for (const auto& [code, r] : (*o.op)["responses"].items()) {
+            const json& resp = SchemaChecker(doc()).resolve(r);
+            if (!resp.contains("content")) continue;
+            for (const auto& [media, m] : resp["content"].items()) {
+                if (m.contains("schema") && !m["schema"].contains("$ref")) {
+                    inline_schemas.push_back(&m["schema"]);
+                }
+            }
+        }
+    }
+}
+
+// An object schema with members lists them all (additionalProperties false); one without is a
+// map or a free-form document, which says so (additionalProperties given) and why (description).
+TEST_F(OpenApiTest, ResponseObjectSchemasAreClosed) {
+    std::set<std::string> names;
+    std::vector<const json*> inline_schemas;
+    response_schemas(names, inline_schemas);
+    EXPECT_GT(names.size(), 50u);
+    std::function<void(const json&, const std::string&)> check = [&](const json& s,
+                                                                     const std::string& at) {
+        if (!s.is_object() || s.contains("$ref")) return;
+        if (s.contains("properties")) {
+            EXPECT_EQ(s.value("additionalProperties", json(true)), json(false))
+                << at << ": an object with members that admits others";
+            for (const auto& [name, sub] : s["properties"].items()) {
+                check(sub, at + "/properties/" + name);
+            }
+        } else if (s.value("type", "") == "object" && !s.contains("allOf") &&
+                   !s.contains("anyOf") && !s.contains("oneOf")) {
+            EXPECT_TRUE(s.contains("additionalProperties"))
+                << at << ": an object without members must say it is a map or free-form";
+            EXPECT_FALSE(s.value("description", "").empty()) << at << ": say why it is open";
+        }
+        if (auto a = s.find("additionalProperties"); a != s.end() && a->is_object()) {
+            check(*a, at + "/additionalProperties");
+        }
+        if (auto i = s.find("items"); i != s.end()) check(*i, at + "/items");
+        for (const char* k : {"allOf", "anyOf", "oneOf"}) {
+            if (auto list = s.find(k); list != s.end()) {
+                for (std::size_t i = 0; i < list->size(); ++i) {
+                    check((*list)[i], at + "/" + k + "/" + std::to_string(i));
+                }
+            }
+        }
+    };
+    for (const auto& name : names) {
+        check(doc()["components"]["schemas"][name], "#/components/schemas/" + name);
+    }
+    for (const json* s : inline_schemas) check(*s, "an inline response schema");
+}
+
+// Closed schemas cannot extend each other with allOf (each would refuse the other's members),
+// so the ones that share members repeat them: they must not drift apart.
+TEST_F(OpenApiTest, SchemasThatShareMembersAgree) {
+    const json& s = doc()["components"]["schemas"];
+    auto expect_extends = [&](const std::string& derived, const std::string& base,
+                              const std::set<std::string>& only_base,
+                              const std::set<std::string>& only_derived) {
+        SCOPED_TRACE(derived + " and " + base);
+        const json& d = s[derived];
+        const json& b = s[base];
+        std::set<std::string> dk, bk;
+        for (const auto& [k, v] : d["properties"].items()) dk.insert(k);
+        for (const auto& [k, v] : b["properties"].items()) bk.insert(k);
+        for (const auto& k : bk) {
+            if (only_base.contains(k)) continue;
+            ASSERT_TRUE(dk.contains(k)) << derived << " lacks " << k;
+            EXPECT_EQ(d["properties"][k], b["properties"][k]) << k;
+        }
+        for (const auto& k : dk) {
+            EXPECT_TRUE(bk.contains(k) || only_derived.contains(k)) << derived << " adds " << k;
+        }
+        std::set<std::string> dr, br;
+        for (const auto& r : d.value("required", json::array())) dr.insert(r);
+        for (const auto& r : b.value("required", json::array())) br.insert(r);
+        for (const auto& r : br) {
+            EXPECT_TRUE(only_base.contains(r) || dr.contains(r)) << r << " not required";
+        }
+    };
+    expect_extends("Space", "SpaceProperties", {"workspace"}, {"id", "geometry", "distance_m"});
+    expect_extends("OfferedSpace", "SpaceProperties", {"workspace"}, {"id", "geometry", "call"});
+    expect_extends("ApiTokenCreated", "ApiToken", {}, {"secret"});
+    expect_extends("CreatedReport", "FollowedReport", {},
+                   {"follow_token", "follow_href", "photos_href", "max_photos"});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -537,6 +804,12 @@ protected:
 
         http::Response r = anonymous ? call_anonymously(request) : call(request);
         EXPECT_EQ(r.status, expected_status) << r.body;
+        // An operation whose security asks for credentials refuses a caller without any.
+        const bool credentials =
+            request.headers.contains("Cookie") || request.headers.contains("Authorization");
+        if (anonymous && !credentials && !allows_anonymous(*o.op)) {
+            EXPECT_EQ(r.status, 401) << "the document asks for credentials";
+        }
         const auto& responses = (*o.op)["responses"];
         const std::string code = std::to_string(r.status);
         if (!responses.contains(code)) {
@@ -732,6 +1005,39 @@ TEST_F(ResponsesTest, GetSpace) {
     exchange("getSpace", make_request("GET", target, {}, {{"If-None-Match", "\"1\""}}), 304);
     exchange("getSpace", make_request("GET", "/api/v1/workspaces/lille/spaces/999"), 404);
     exchange("getSpace", make_request("GET", "/api/v1/workspaces/nowhere/spaces/1"), 404);
+}
+
+// The public views: what a caller without credentials gets of the routes that show signed-in
+// callers more (the other tests call as an instance administrator, who sees everything).
+TEST_F(ResponsesTest, PublicViewsAnswerAsDocumented) {
+    Organisation coop;
+    coop.name = "Coop";
+    coop.type = OrganisationType::cooperative;
+    coop.contact.email = "hello@coop.example";
+    coop.notes = "staff only";
+    coop = store->create_organisation(ws.id, coop);
+    const std::string lille = "/api/v1/workspaces/lille";
+    const std::string sp = lille + "/spaces/" + std::to_string(space.id);
+    auto r = exchange("getOrganisation",
+                      make_request("GET", lille + "/organisations/" + std::to_string(coop.id)), 200,
+                      true);
+    EXPECT_FALSE(body_of(r).contains("contact"));
+    EXPECT_FALSE(body_of(r).contains("notes"));
+    exchange("listOrganisations", make_request("GET", lille + "/organisations"), 200, true);
+    exchange("getSpace", make_request("GET", sp), 200, true);
+    exchange("getSpaceHistory", make_request("GET", sp + "/history"), 200, true);
+    exchange("listSpaces", make_request("GET", lille + "/spaces?near=3.06,50.63"), 200, true);
+    exchange("listAllSpaces", make_request("GET", "/api/v1/spaces"), 200, true);
+    exchange("exportSpacesGeoJson", make_request("GET", lille + "/spaces.geojson"), 200, true);
+    exchange("getFeatures", make_request("GET", "/ogc/collections/spaces/items"), 200, true);
+    exchange("getFeature",
+             make_request("GET", "/ogc/collections/spaces/items/" + std::to_string(space.id)), 200,
+             true);
+    exchange("listWorkspaces", make_request("GET", "/api/v1/workspaces"), 200, true);
+    exchange("getWorkspace", make_request("GET", lille), 200, true);
+    exchange("listCalls", make_request("GET", lille + "/calls"), 200, true);
+    exchange("getSpace", make_request("GET", sp, {}, {{"Authorization", "Bearer wrong"}}), 200,
+             true);
 }
 
 TEST_F(ResponsesTest, ListSpaces) {
