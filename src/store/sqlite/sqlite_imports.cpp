@@ -30,6 +30,13 @@ ImportBatchResult SqliteStore::apply_import(Id workspace_id,
             "SELECT id FROM space WHERE workspace_id = ? AND source = ? AND source_id = ? AND "
             "source_id <> ''"); // lets SQLite use the partial index space_source
         const auto now = now_utc();
+        auto end_space = [&](Id id, SpaceStatus from, const std::string& why) {
+            auto st = c.prepare("UPDATE space SET status = 'ended', version = version + 1, "
+                                "updated_at = ? WHERE id = ?");
+            st.bind(1, now).bind(2, id);
+            st.run();
+            insert_change(c, id, now, from, SpaceStatus::ended, why);
+        };
         for (std::size_t i = 0; i < records.size(); ++i) {
             const auto& r = records[i];
             if (r.fields.source.empty() || r.fields.source_id.empty()) {
@@ -67,12 +74,7 @@ ImportBatchResult SqliteStore::apply_import(Id workspace_id,
             }
             const bool ends = import_ends(cur.status, r.source_says_ended);
             if (ends) {
-                auto st = c.prepare("UPDATE space SET status = 'ended', version = version + 1, "
-                                    "updated_at = ? WHERE id = ?");
-                st.bind(1, now).bind(2, o.space_id);
-                st.run();
-                insert_change(c, o.space_id, now, cur.status, SpaceStatus::ended,
-                              reason + " (the source gives an end date)");
+                end_space(o.space_id, cur.status, reason + " (the source gives an end date)");
             }
             o.kind = (changed || ends) ? ImportOutcomeKind::updated : ImportOutcomeKind::unchanged;
             if (changed || ends) {
@@ -118,12 +120,7 @@ ImportBatchResult SqliteStore::apply_import(Id workspace_id,
                     result.kept_missing.push_back(m.id);
                     continue;
                 }
-                auto st = c.prepare("UPDATE space SET status = 'ended', version = version + 1, "
-                                    "updated_at = ? WHERE id = ?");
-                st.bind(1, now).bind(2, m.id);
-                st.run();
-                insert_change(c, m.id, now, m.status, SpaceStatus::ended,
-                              reason + " (no longer in the source)");
+                end_space(m.id, m.status, reason + " (no longer in the source)");
                 record_audit(c, workspace_id, "space", m.id, "import",
                              json{{"status", enum_name(m.status)}},
                              json{{"status", "ended"},
