@@ -33,11 +33,15 @@ int ExportCommand::run() {
     FieldErrors errors;
     for (const auto& s : m_status) {
         if (auto v = parse_enum<SpaceStatus>(s)) q.statuses.insert(*v);
-        else errors.add("--status", "'" + s + "' is not one of " + enum_choices<SpaceStatus>());
+        else
+            errors.add_parameter("--status",
+                                 "'" + s + "' is not one of " + enum_choices<SpaceStatus>());
     }
     for (const auto& k : m_kind) {
         if (auto v = parse_enum<SpaceKind>(k)) q.kinds.insert(*v);
-        else errors.add("--kind", "'" + k + "' is not one of " + enum_choices<SpaceKind>());
+        else
+            errors.add_parameter("--kind",
+                                 "'" + k + "' is not one of " + enum_choices<SpaceKind>());
     }
     if (!m_bbox.empty()) {
         std::vector<double> v;
@@ -52,7 +56,7 @@ int ExportCommand::run() {
             }
         }
         if (v.size() != 4 || v[0] > v[2] || v[1] > v[3]) {
-            errors.add("--bbox", "must be MINLON,MINLAT,MAXLON,MAXLAT");
+            errors.add_parameter("--bbox", "must be MINLON,MINLAT,MAXLON,MAXLAT");
         } else {
             q.bbox = BBox{v[0], v[1], v[2], v[3]};
         }

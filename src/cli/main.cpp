@@ -32,8 +32,7 @@ int main(int argc, char** argv) {
         } catch (const Error& e) {
             std::cerr << "impetus: error: " << e.what() << "\n";
             for (const auto& f : e.fields()) {
-                std::cerr << "  " << (f.field.empty() ? "(document)" : f.field) << ": "
-                          << f.message << "\n";
+                std::cerr << "  " << describe_location(f) << ": " << f.message << "\n";
             }
             if (!e.hint().empty()) std::cerr << "hint: " << e.hint() << "\n";
             return cli::exit_code_for(e.kind());

@@ -26,9 +26,38 @@ Error::Error(ErrorKind kind, const std::string& message, std::string hint,
     : std::runtime_error(message), m_kind(kind), m_hint(std::move(hint)),
       m_fields(std::move(fields)) {}
 
-void FieldErrors::add(std::string field, std::string message) {
-    m_errors.push_back({std::move(field), std::move(message)});
+FieldError FieldError::parameter(std::string name, std::string message) {
+    return {std::move(name), std::move(message), FieldLocation::parameter};
 }
+
+FieldError FieldError::header(std::string name, std::string message) {
+    return {std::move(name), std::move(message), FieldLocation::header};
+}
+
+FieldError FieldError::at_line(std::size_t line, std::string message, std::string column) {
+    return {std::move(column), std::move(message), FieldLocation::line, line};
+}
+
+std::string describe_location(const FieldError& f) {
+    switch (f.location) {
+    case FieldLocation::pointer: return f.field.empty() ? "(document)" : f.field;
+    case FieldLocation::parameter: return f.field;
+    case FieldLocation::header: return "header " + f.field;
+    case FieldLocation::line:
+        return "line " + std::to_string(f.line) + (f.field.empty() ? "" : ", column " + f.field);
+    }
+    return f.field;
+}
+
+void FieldErrors::add(std::string pointer, std::string message) {
+    m_errors.push_back({std::move(pointer), std::move(message)});
+}
+
+void FieldErrors::add_parameter(std::string name, std::string message) {
+    m_errors.push_back(FieldError::parameter(std::move(name), std::move(message)));
+}
+
+void FieldErrors::add(FieldError error) { m_errors.push_back(std::move(error)); }
 
 void FieldErrors::throw_if_any(const std::string& what) const {
     if (m_errors.empty()) {

@@ -4,6 +4,7 @@
 // impetus::Error with a category, caught only at the edges (CLI main, HTTP dispatcher).
 
 #include <chrono>
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -28,14 +29,32 @@ enum class ErrorKind {
 
 const char* to_string(ErrorKind kind) noexcept;
 
-// One failing field of a validated document. `field` is a JSON Pointer (RFC 6901) into the
-// submitted document, or a column name for file imports.
+// Which kind of place a FieldError names; HTTP renders each as its own RFC 9457 extension
+// member of an `errors` entry ("pointer", "parameter", "header", "line").
+enum class FieldLocation {
+    pointer,   // `field` is a JSON Pointer (RFC 6901) into the submitted document ("": all of it)
+    parameter, // `field` names a query parameter (or a command-line option, a setting)
+    header,    // `field` names a request header
+    line       // `line` is a line of an uploaded file; `field` its column when one is meant
+};
+
+// One failing field of a validated document, a request or an uploaded file.
 struct FieldError {
     std::string field;
     std::string message;
+    FieldLocation location = FieldLocation::pointer;
+    std::size_t line = 0; // 1-based, with FieldLocation::line
+
+    static FieldError parameter(std::string name, std::string message);
+    static FieldError header(std::string name, std::string message);
+    static FieldError at_line(std::size_t line, std::string message, std::string column = {});
 
     bool operator==(const FieldError&) const = default;
 };
+
+// The place a field error names, as people read it: "/name", "limit", "header If-Match",
+// "line 12", "line 1, column GeoX", "(document)".
+std::string describe_location(const FieldError& f);
 
 class Error : public std::runtime_error {
 public:
@@ -63,7 +82,10 @@ private:
 // Collects field errors while a document is read, then throws them all at once.
 class FieldErrors {
 public:
-    void add(std::string field, std::string message);
+    // A JSON Pointer into the document being read.
+    void add(std::string pointer, std::string message);
+    void add_parameter(std::string name, std::string message);
+    void add(FieldError error);
     bool empty() const noexcept { return m_errors.empty(); }
     const std::vector<FieldError>& list() const noexcept { return m_errors; }
     // Throws Error(invalid_input) listing every field when any was added.

@@ -27,7 +27,7 @@ AuditQuery audit_query(Services& s, const Request& req, std::optional<Id> worksp
             if (w) {
                 q.workspace_id = w->id;
             } else {
-                errors.add("workspace", "no workspace '" + *slug + "'");
+                errors.add_parameter("workspace", "no workspace '" + *slug + "'");
             }
         }
     }
@@ -36,7 +36,7 @@ AuditQuery audit_query(Services& s, const Request& req, std::optional<Id> worksp
         char* end = nullptr;
         const long long v = std::strtoll(id->c_str(), &end, 10);
         if (id->empty() || *end || v < 1) {
-            errors.add("entity_id", "must be a positive integer");
+            errors.add_parameter("entity_id", "must be a positive integer");
         } else {
             q.entity_id = v;
         }
@@ -53,7 +53,7 @@ AuditQuery audit_query(Services& s, const Request& req, std::optional<Id> worksp
                 if (day) parsed = *day + "T00:00:00.000Z";
             }
             if (!parsed) {
-                errors.add(key, "must be a date (YYYY-MM-DD) or an RFC 3339 date-time");
+                errors.add_parameter(key, "must be a date (YYYY-MM-DD) or an RFC 3339 date-time");
             } else {
                 (std::string(key) == "from" ? q.from : q.to) = *parsed;
             }

@@ -355,7 +355,8 @@ void add_call_routes(Router& router, Services& s) {
         std::optional<CallState> wanted;
         if (state) {
             wanted = parse_enum<CallState>(*state);
-            if (!wanted) errors.add("state", "must be one of " + enum_choices<CallState>());
+            if (!wanted)
+                errors.add_parameter("state", "must be one of " + enum_choices<CallState>());
         }
         reject_unused(params, errors);
         errors.throw_if_any("invalid query");
@@ -638,8 +639,8 @@ void add_call_routes(Router& router, Services& s) {
         const std::string file =
             clean_name(params.get("file_name", errors).value_or(""), 200, "document");
         reject_unused(params, errors);
-        if (name.empty()) errors.add("name", "is required: which document this is");
-        if (ctx.request.body.empty()) errors.add("body", "is empty");
+        if (name.empty()) errors.add_parameter("name", "is required: which document this is");
+        if (ctx.request.body.empty()) errors.add("", "is empty");
         errors.throw_if_any("invalid attachment");
         if (l.app.attachments.size() >= 20) {
             throw Error(ErrorKind::conflict, "an application holds at most 20 documents");

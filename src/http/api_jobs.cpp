@@ -280,7 +280,7 @@ void add_job_routes(Router& router, Services& s) {
             char* end = nullptr;
             const long v = std::strtol(l->c_str(), &end, 10);
             if (l->empty() || *end != '\0' || v < 1 || v > 100) {
-                errors.add("limit", "must be an integer from 1 to 100");
+                errors.add_parameter("limit", "must be an integer from 1 to 100");
             } else {
                 limit = static_cast<std::size_t>(v);
             }

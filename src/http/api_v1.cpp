@@ -51,7 +51,8 @@ SpaceQuery space_query(Services& s, const Request& req, std::optional<Id> worksp
     FieldErrors errors;
     if (!paged) {
         for (const char* key : {"limit", "offset"}) {
-            if (params.has(key)) errors.add(key, "does not apply: an export holds every match");
+            if (params.has(key))
+                errors.add_parameter(key, "does not apply: an export holds every match");
         }
     }
     SpaceQuery q = read_space_query(params, QueryStyle::rest, errors);
@@ -59,7 +60,7 @@ SpaceQuery space_query(Services& s, const Request& req, std::optional<Id> worksp
         if (auto slug = params.get("workspace", errors)) {
             auto w = s.store.workspace_by_slug(*slug);
             if (!w) {
-                errors.add("workspace", "no workspace '" + *slug + "'");
+                errors.add_parameter("workspace", "no workspace '" + *slug + "'");
             } else {
                 workspace_id = w->id;
             }
@@ -275,12 +276,7 @@ void add_api_v1_routes(Router& router, Services& s) {
             f = geo::read_space_fields(body, {"status", "status_reason"});
         } catch (const Error& e) {
             if (e.kind() != ErrorKind::invalid_input) throw;
-            for (const auto& fe : e.fields()) errors.add(fe.field, fe.message);
-        }
-        if (errors.empty()) {
-            if (auto why = geometry_too_large(f.geometry, w.geometry_limits); !why.empty()) {
-                errors.add("/geometry", why);
-            }
+            for (const auto& fe : e.fields()) errors.add(fe);
         }
         errors.throw_if_any("invalid space");
         Space sp = s.store.create_space(w.id, f, status, reason);
@@ -375,7 +371,8 @@ void add_api_v1_routes(Router& router, Services& s) {
         if (auto f = params.get("format", errors)) {
             opt.format = parse_enum<importers::ImportFormat>(*f);
             if (!opt.format) {
-                errors.add("format", "must be one of " + enum_choices<importers::ImportFormat>());
+                errors.add_parameter("format",
+                                     "must be one of " + enum_choices<importers::ImportFormat>());
             }
         }
         opt.strict = read_flag(params, "strict", errors);

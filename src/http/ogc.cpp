@@ -33,7 +33,7 @@ json link(const std::string& rel, const std::string& href, const std::string& ty
 void check_format(QueryParams& params, FieldErrors& errors) {
     if (auto f = params.get("f", errors)) {
         if (*f != "json" && *f != "geojson" && *f != "application/json" && *f != k_geojson) {
-            errors.add("f", "only json is offered");
+            errors.add_parameter("f", "only json is offered");
         }
     }
 }
@@ -133,7 +133,7 @@ void add_ogc_routes(Router& router, Services& s) {
             if (auto slug = params.get("workspace", errors)) {
                 auto w = s.store.workspace_by_slug(*slug);
                 if (!w) {
-                    errors.add("workspace", "no workspace '" + *slug + "'");
+                    errors.add_parameter("workspace", "no workspace '" + *slug + "'");
                 } else {
                     q.workspace_id = w->id;
                 }

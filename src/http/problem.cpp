@@ -58,9 +58,19 @@ Response problem(int status, const std::string& title, const std::string& detail
     if (!fields.empty()) {
         auto& errs = j["errors"] = nlohmann::json::array();
         for (const auto& f : fields) {
-            // JSON Pointers into the body start with '/'; anything else names a parameter.
-            const bool pointer = f.field.empty() || f.field.front() == '/';
-            errs.push_back({{pointer ? "pointer" : "parameter", f.field}, {"detail", f.message}});
+            // One extension member per kind of place (RFC 9457 section 3.2).
+            nlohmann::json e;
+            switch (f.location) {
+            case FieldLocation::pointer: e["pointer"] = f.field; break;
+            case FieldLocation::parameter: e["parameter"] = f.field; break;
+            case FieldLocation::header: e["header"] = f.field; break;
+            case FieldLocation::line:
+                e["line"] = f.line;
+                if (!f.field.empty()) e["column"] = f.field;
+                break;
+            }
+            e["detail"] = f.message;
+            errs.push_back(std::move(e));
         }
     }
     return Response::json(status, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),

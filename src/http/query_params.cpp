@@ -46,7 +46,8 @@ void read_enum_set(QueryParams& params, std::string_view key, std::set<E>& out,
         if (auto e = parse_enum<E>(v)) {
             out.insert(*e);
         } else {
-            errors.add(std::string(key), "'" + v + "' is not one of " + enum_choices<E>());
+            errors.add_parameter(std::string(key),
+                                 "'" + v + "' is not one of " + enum_choices<E>());
         }
     }
 }
@@ -56,7 +57,7 @@ std::optional<bool> read_bool(QueryParams& params, std::string_view key, FieldEr
     if (!v) return std::nullopt;
     if (*v == "true" || *v == "1" || *v == "yes") return true;
     if (*v == "false" || *v == "0" || *v == "no") return false;
-    errors.add(std::string(key), "must be true or false");
+    errors.add_parameter(std::string(key), "must be true or false");
     return std::nullopt;
 }
 
@@ -65,7 +66,7 @@ std::optional<std::string> read_date(QueryParams& params, std::string_view key,
     auto v = params.get(key, errors);
     if (!v) return std::nullopt;
     auto d = parse_iso_date(*v);
-    if (!d) errors.add(std::string(key), "must be a date YYYY-MM-DD");
+    if (!d) errors.add_parameter(std::string(key), "must be a date YYYY-MM-DD");
     return d;
 }
 
@@ -95,7 +96,7 @@ std::optional<std::string> QueryParams::get(std::string_view key, FieldErrors& e
     for (const auto& [k, v] : m_items) {
         if (k != key) continue;
         if (out) {
-            errors.add(std::string(key), "is given more than once");
+            errors.add_parameter(std::string(key), "is given more than once");
             return std::nullopt;
         }
         out = v;
@@ -135,7 +136,7 @@ std::vector<std::string> QueryParams::unused() const {
 
 void reject_unused(const QueryParams& params, FieldErrors& errors) {
     for (const auto& k : params.unused()) {
-        errors.add(k, "is not a known parameter");
+        errors.add_parameter(k, "is not a known parameter");
     }
 }
 
@@ -202,7 +203,7 @@ SpaceQuery read_space_query(QueryParams& params, QueryStyle style, FieldErrors& 
         if (!v) return std::nullopt;
         auto d = to_double(*v);
         if (!d || *d < 0) {
-            errors.add(key, "must be a number of square metres, 0 or more");
+            errors.add_parameter(key, "must be a number of square metres, 0 or more");
             return std::nullopt;
         }
         return d;
@@ -210,11 +211,11 @@ SpaceQuery read_space_query(QueryParams& params, QueryStyle style, FieldErrors& 
     q.min_area_m2 = read_area("min_area");
     q.max_area_m2 = read_area("max_area");
     if (q.min_area_m2 && q.max_area_m2 && *q.min_area_m2 > *q.max_area_m2) {
-        errors.add("max_area", "must not be below min_area");
+        errors.add_parameter("max_area", "must not be below min_area");
     }
     if (auto t = params.get("q", errors)) {
         if (t->size() > 200) {
-            errors.add("q", "is longer than 200 characters");
+            errors.add_parameter("q", "is longer than 200 characters");
         } else if (!t->empty()) {
             q.text = *t;
         }
@@ -222,13 +223,14 @@ SpaceQuery read_space_query(QueryParams& params, QueryStyle style, FieldErrors& 
     if (auto b = params.get("bbox", errors)) {
         std::string why;
         q.bbox = parse_bbox(*b, why);
-        if (!q.bbox) errors.add("bbox", why);
+        if (!q.bbox) errors.add_parameter("bbox", why);
     }
     if (style == QueryStyle::ogc) {
         if (auto crs = params.get("bbox-crs", errors)) {
             if (*crs != "http://www.opengis.net/def/crs/OGC/1.3/CRS84") {
-                errors.add("bbox-crs", "only http://www.opengis.net/def/crs/OGC/1.3/CRS84 is "
-                                       "supported");
+                errors.add_parameter("bbox-crs",
+                                     "only http://www.opengis.net/def/crs/OGC/1.3/CRS84 is "
+                                     "supported");
             }
         }
     }
@@ -237,7 +239,7 @@ SpaceQuery read_space_query(QueryParams& params, QueryStyle style, FieldErrors& 
         auto lon = parts.size() == 2 ? to_double(parts[0]) : std::nullopt;
         auto lat = parts.size() == 2 ? to_double(parts[1]) : std::nullopt;
         if (!lon || !lat || *lon < -180 || *lon > 180 || *lat < -90 || *lat > 90) {
-            errors.add("near", "must be LON,LAT in WGS84 degrees");
+            errors.add_parameter("near", "must be LON,LAT in WGS84 degrees");
         } else {
             q.near = NearFilter{Position{*lon, *lat}, 0.0};
         }
@@ -245,9 +247,10 @@ SpaceQuery read_space_query(QueryParams& params, QueryStyle style, FieldErrors& 
     if (auto r = params.get("radius", errors)) {
         auto d = to_double(*r);
         if (!d || *d <= 0 || *d > 2e7) {
-            errors.add("radius", "must be a distance in metres, above 0 and at most 20,000 km");
+            errors.add_parameter("radius",
+                                 "must be a distance in metres, above 0 and at most 20,000 km");
         } else if (!params.has("near")) {
-            errors.add("radius", "needs near=LON,LAT");
+            errors.add_parameter("radius", "needs near=LON,LAT");
         } else if (q.near) {
             q.near->radius_m = *d;
         }
@@ -256,7 +259,7 @@ SpaceQuery read_space_query(QueryParams& params, QueryStyle style, FieldErrors& 
         auto from = read_date(params, "available_from", errors);
         auto to = read_date(params, "available_to", errors);
         if (from && to && *to < *from) {
-            errors.add("available_to", "must not be before available_from");
+            errors.add_parameter("available_to", "must not be before available_from");
         }
         if (from || to) q.available_during = DateRange{from, to};
     } else if (auto dt = params.get("datetime", errors)) {
@@ -278,10 +281,11 @@ SpaceQuery read_space_query(QueryParams& params, QueryStyle style, FieldErrors& 
             read_end(std::string_view(*dt).substr(slash + 1), r.to);
         }
         if (!ok) {
-            errors.add("datetime", "must be an RFC 3339 date-time or an interval start/end "
-                                   "where '..' leaves an end open");
+            errors.add_parameter("datetime",
+                                 "must be an RFC 3339 date-time or an interval start/end "
+                                 "where '..' leaves an end open");
         } else if (r.from && r.to && *r.to < *r.from) {
-            errors.add("datetime", "ends before it starts");
+            errors.add_parameter("datetime", "ends before it starts");
         } else {
             q.availability_overlaps = r;
         }
@@ -291,7 +295,7 @@ SpaceQuery read_space_query(QueryParams& params, QueryStyle style, FieldErrors& 
         if (!v) return std::nullopt;
         auto i = to_int(*v);
         if (!i || *i < 1) {
-            errors.add(key, "must be a positive integer id");
+            errors.add_parameter(key, "must be a positive integer id");
             return std::nullopt;
         }
         return i;
@@ -299,11 +303,11 @@ SpaceQuery read_space_query(QueryParams& params, QueryStyle style, FieldErrors& 
     q.parent_id = read_id("parent_id");
     {
         const auto ids = params.get_list("id");
-        if (ids.size() > 1000) errors.add("id", "lists more than 1000 ids");
+        if (ids.size() > 1000) errors.add_parameter("id", "lists more than 1000 ids");
         for (const auto& v : ids) {
             auto i = to_int(v);
             if (!i || *i < 1) {
-                errors.add("id", "'" + v + "' is not a positive integer id");
+                errors.add_parameter("id", "'" + v + "' is not a positive integer id");
                 break;
             }
             q.ids.insert(*i);
@@ -327,11 +331,12 @@ SpaceQuery read_space_query(QueryParams& params, QueryStyle style, FieldErrors& 
         if (auto k = parse_enum<SpaceSort>(key)) {
             q.sort = *k;
             if (q.sort == SpaceSort::distance && !params.has("near")) {
-                errors.add("sort", "distance needs near=LON,LAT");
+                errors.add_parameter("sort", "distance needs near=LON,LAT");
             }
         } else {
-            errors.add("sort", "'" + key + "' is not one of " + enum_choices<SpaceSort>() +
-                                   " (prefix - for descending)");
+            errors.add_parameter("sort", "'" + key + "' is not one of " +
+                                             enum_choices<SpaceSort>() +
+                                             " (prefix - for descending)");
         }
     } else if (q.near) {
         q.sort = SpaceSort::distance;
@@ -347,7 +352,7 @@ Paging read_paging(QueryParams& params, FieldErrors& errors) {
     if (auto l = params.get("limit", errors)) {
         auto i = to_int(*l);
         if (!i || *i < 1) {
-            errors.add("limit", "must be a positive integer");
+            errors.add_parameter("limit", "must be a positive integer");
         } else {
             // OGC 17-069r4 7.15.3: a limit above the maximum is capped, not refused.
             p.limit = static_cast<std::size_t>(std::min<std::int64_t>(*i, k_max_page_size));
@@ -356,7 +361,7 @@ Paging read_paging(QueryParams& params, FieldErrors& errors) {
     if (auto o = params.get("offset", errors)) {
         auto i = to_int(*o);
         if (!i || *i < 0 || *i > 100'000'000) {
-            errors.add("offset", "must be an integer, 0 or more");
+            errors.add_parameter("offset", "must be an integer, 0 or more");
         } else {
             p.offset = static_cast<std::size_t>(*i);
         }
@@ -369,7 +374,7 @@ bool read_flag(QueryParams& params, const char* key, FieldErrors& errors) {
     if (!v) return false;
     if (*v == "true" || *v == "1" || v->empty()) return true;
     if (*v == "false" || *v == "0") return false;
-    errors.add(key, "must be true or false");
+    errors.add_parameter(key, "must be true or false");
     return false;
 }
 

@@ -247,7 +247,8 @@ ParsedFile parse_brownfield(const std::string& text, const ImportOptions& option
         std::vector<FieldError> fields;
         for (const auto& m : missing) {
             list += (list.empty() ? "" : ", ") + m;
-            fields.push_back({m, "column is missing"});
+            fields.push_back(FieldError::at_line(table.header.line > 0 ? table.header.line : 1,
+                                                 "is missing", m));
         }
         throw Error(ErrorKind::invalid_input,
                     "the brownfield register lacks the column" +

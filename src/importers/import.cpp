@@ -208,12 +208,11 @@ ImportReport run_import(Store& store, Id workspace_id, std::string_view content,
     if (options.strict && !parsed.rejected.empty()) {
         std::vector<FieldError> fields;
         for (const auto& r : parsed.rejected) {
-            std::string where = r.line > 0 ? "line " + std::to_string(r.line) : r.reference;
-            std::string reason = r.reason;
-            if (r.line > 0 && !r.reference.empty()) {
-                reason = r.reference + ": " + reason;
-            }
-            fields.push_back({where, reason});
+            std::string reason = r.reference.empty() ? r.reason : r.reference + ": " + r.reason;
+            // A row without a line (a GeoJSON feature read without positions) is a place in
+            // the uploaded document as a whole.
+            fields.push_back(r.line > 0 ? FieldError::at_line(r.line, std::move(reason))
+                                        : FieldError{"", std::move(reason)});
         }
         const auto n = parsed.rejected.size();
         throw Error(ErrorKind::invalid_input,

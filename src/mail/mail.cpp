@@ -417,9 +417,9 @@ std::string format_message(const Message& message, const SmtpSettings& settings,
     FieldErrors errors;
     auto check_address = [&](const char* field, const std::string& value) {
         if (has_line_break(value)) {
-            errors.add(field, "contains a line break");
+            errors.add_parameter(field, "contains a line break");
         } else if (!is_plain_address(value)) {
-            errors.add(field, "is not one plain address of the form local@domain");
+            errors.add_parameter(field, "is not one plain address of the form local@domain");
         }
     };
     check_address("to", message.to);
@@ -427,28 +427,29 @@ std::string format_message(const Message& message, const SmtpSettings& settings,
         check_address("reply_to", message.reply_to);
     }
     if (has_line_break(message.subject)) {
-        errors.add("subject", "contains a line break");
+        errors.add_parameter("subject", "contains a line break");
     } else if (!is_utf8(message.subject)) {
-        errors.add("subject", "is not valid UTF-8");
+        errors.add_parameter("subject", "is not valid UTF-8");
     }
     if (message.text.empty()) {
-        errors.add("text", "is required");
+        errors.add_parameter("text", "is required");
     } else if (!is_utf8(message.text)) {
-        errors.add("text", "is not valid UTF-8");
+        errors.add_parameter("text", "is not valid UTF-8");
     }
     if (!is_utf8(message.html)) {
-        errors.add("html", "is not valid UTF-8");
+        errors.add_parameter("html", "is not valid UTF-8");
     }
     std::optional<Mailbox> from;
     if (has_line_break(settings.from)) {
-        errors.add("from", "contains a line break");
+        errors.add_parameter("from", "contains a line break");
     } else if (!(from = parse_mailbox(settings.from))) {
-        errors.add("from", "is not an address of the form local@domain or Name <local@domain>");
+        errors.add_parameter("from",
+                             "is not an address of the form local@domain or Name <local@domain>");
     } else if (!is_utf8(from->display_name)) {
-        errors.add("from", "the name is not valid UTF-8");
+        errors.add_parameter("from", "the name is not valid UTF-8");
     }
     if (!message_id_domain.empty() && !is_host_name(message_id_domain)) {
-        errors.add("message_id_domain", "is not a host name");
+        errors.add_parameter("message_id_domain", "is not a host name");
     }
     errors.throw_if_any("mail message");
 

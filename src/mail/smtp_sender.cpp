@@ -108,15 +108,15 @@ SmtpSender::SmtpSender(SmtpSettings settings) : m_settings(std::move(settings)) 
     FieldErrors errors;
     if (!starts_with_ignoring_case(m_settings.url, "smtp://") &&
         !starts_with_ignoring_case(m_settings.url, "smtps://")) {
-        errors.add("url", "must start with smtp:// or smtps://");
+        errors.add_parameter("url", "must start with smtp:// or smtps://");
     }
     try {
         m_from_address = address_of(m_settings.from);
     } catch (const Error& e) {
-        errors.add("from", e.what());
+        errors.add_parameter("from", e.what());
     }
     if (m_settings.timeout_seconds <= 0) {
-        errors.add("timeout_seconds", "must be a positive number of seconds");
+        errors.add_parameter("timeout_seconds", "must be a positive number of seconds");
     }
     errors.throw_if_any("SMTP settings");
 }

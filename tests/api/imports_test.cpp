@@ -3,6 +3,7 @@
 
 #include "api_test.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -115,6 +116,16 @@ TEST_F(ImportsApi, StrictImportOfABrokenFileIsRefusedWhole) {
     auto p = r.json();
     ASSERT_TRUE(p.contains("errors")) << r.body;
     EXPECT_GE(p.at("errors").size(), 3u) << r.body; // the bad rows, each listed
+    // Each names its line of the file, a number, and the row's reference in its detail.
+    for (const auto& e : p.at("errors")) {
+        ASSERT_TRUE(e.contains("line") && e.at("line").is_number_integer()) << e.dump();
+        EXPECT_FALSE(e.contains("parameter") || e.contains("pointer")) << e.dump();
+    }
+    const auto& errors = p.at("errors");
+    auto bad_xy = std::find_if(errors.begin(), errors.end(),
+                               [](const json& e) { return e.at("line") == 3; });
+    ASSERT_NE(bad_xy, errors.end()) << r.body;
+    EXPECT_EQ(bad_xy->at("detail").get<std::string>().rfind("BADXY: ", 0), 0u) << r.body;
     EXPECT_EQ(space_count("brighton"), 0);
 
     // Without strict the good rows go in and the bad ones are reported.

@@ -48,13 +48,16 @@ TEST(Problem, TitleDefaultsToTheStatusPhraseUnlessGiven) {
               "Invalid space");
 }
 
-TEST(Problem, ErrorsNameAPointerOrAParameter) {
+TEST(Problem, EachErrorSaysWhichKindOfPlaceItNames) {
     auto r = http::problem(400, "", "invalid", "/x", "correct the fields",
                            {{"/name", "is required"},
                             {"/utilities/water", "must be true, false or null"},
                             {"", "must be a JSON object"},
-                            {"bbox", "must be four numbers"},
-                            {"bbox-crs", "only CRS84"}});
+                            FieldError::parameter("bbox", "must be four numbers"),
+                            FieldError::parameter("bbox-crs", "only CRS84"),
+                            FieldError::header("If-Match", "names no version"),
+                            FieldError::at_line(12, "BADXY: GeoY is not a number"),
+                            FieldError::at_line(1, "is missing", "GeoX")});
     const json j = json::parse(r.body);
     EXPECT_EQ(j["hint"], "correct the fields");
     const json expected = json::parse(R"([
@@ -62,7 +65,10 @@ TEST(Problem, ErrorsNameAPointerOrAParameter) {
         {"pointer": "/utilities/water", "detail": "must be true, false or null"},
         {"pointer": "", "detail": "must be a JSON object"},
         {"parameter": "bbox", "detail": "must be four numbers"},
-        {"parameter": "bbox-crs", "detail": "only CRS84"}])");
+        {"parameter": "bbox-crs", "detail": "only CRS84"},
+        {"header": "If-Match", "detail": "names no version"},
+        {"line": 12, "detail": "BADXY: GeoY is not a number"},
+        {"line": 1, "column": "GeoX", "detail": "is missing"}])");
     EXPECT_EQ(j["errors"], expected);
 }
 
@@ -85,7 +91,7 @@ TEST(Problem, FromAnErrorKeepsMessageHintAndFields) {
     const Error e(ErrorKind::invalid_input, "invalid space: 2 invalid fields",
                   "correct the fields listed and try again",
                   {{"/kind", "'castle' is not one of building, unit, shop, plot or open_space"},
-                   {"limit", "must be a positive integer"}});
+                   FieldError::parameter("limit", "must be a positive integer")});
     auto r = http::problem(e, "/api/v1/workspaces/lille/spaces");
     EXPECT_EQ(r.status, 400);
     const json j = json::parse(r.body);

@@ -311,7 +311,9 @@ TEST_F(BrokenRegister, StrictThrowsAndWritesNothing) {
         EXPECT_EQ(e.kind(), ErrorKind::invalid_input);
         EXPECT_STREQ(e.what(), "6 rows rejected; nothing was imported");
         ASSERT_EQ(e.fields().size(), 6u);
-        EXPECT_EQ(e.fields()[0].field, "line 3");
+        EXPECT_EQ(e.fields()[0].location, FieldLocation::line);
+        EXPECT_EQ(e.fields()[0].line, 3u);
+        EXPECT_EQ(e.fields()[0].message.rfind("BADXY: ", 0), 0u) << e.fields()[0].message;
         EXPECT_NE(e.fields()[0].message.find("GeoY 'abc'"), std::string::npos);
         EXPECT_FALSE(e.hint().empty());
     }
@@ -364,6 +366,20 @@ TEST(BrownfieldParse, AShortRowLackingARequiredColumnIsRejected) {
     EXPECT_EQ(p.rejected[0].reference, "A1");
     EXPECT_EQ(p.rejected[0].reason, "has 2 fields, the header has 4");
     EXPECT_EQ(p.records.size(), 1u);
+}
+
+TEST(BrownfieldParse, MissingColumnsAreNamedAtTheHeaderLine) {
+    ImportOptions o;
+    o.file_name = "columns.csv";
+    o.format = ImportFormat::brownfield;
+    try {
+        parse_file("\nSiteReference,GeoY,Notes\nA1,50.8,x\n", o);
+        FAIL() << "a register without GeoX was read";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::invalid_input);
+        const std::vector<FieldError> expected{FieldError::at_line(2, "is missing", "GeoX")};
+        EXPECT_EQ(e.fields(), expected);
+    }
 }
 
 } // namespace

@@ -147,7 +147,8 @@ TEST_F(GeoJsonImport, StrictThrowsAndWritesNothing) {
     EXPECT_EQ(e.kind(), ErrorKind::invalid_input);
     EXPECT_STREQ(e.what(), "4 rows rejected; nothing was imported");
     ASSERT_FALSE(e.fields().empty());
-    EXPECT_EQ(e.fields()[0].field, "line 4");
+    EXPECT_EQ(e.fields()[0].location, FieldLocation::line);
+    EXPECT_EQ(e.fields()[0].line, 4u);
     EXPECT_EQ(count_spaces(workspace_id), 0u);
 }
 
