@@ -8,7 +8,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git
-  libboost-dev nlohmann-json3-dev libsqlite3-dev libproj-dev proj-data
+  libboost-dev nlohmann-json3-dev libsqlite3-dev libicu-dev libproj-dev proj-data
   libcli11-dev libfmt-dev libspdlog-dev
   libosmium2-dev libprotozero-dev zlib1g-dev liblz4-dev libexpat1-dev
   libargon2-dev libssl-dev libcurl4-openssl-dev libvips-dev

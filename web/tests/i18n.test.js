@@ -40,8 +40,6 @@ const families = {
   vacant_for: values(schemas.VacantFor),
   report_status: values(schemas.ReportStatus),
   role: values(schemas.Role),
-  entity: ['space', 'organisation', 'workspace', 'membership', 'user', 'api_token'],
-  'audit.action': ['create', 'update', 'transition', 'import', 'delete', 'verify_email', 'set_password', 'lock', 'erase', 'revoke'],
   factor: ['transit', 'amenities', 'shops', 'condition', 'size', 'green_deficit', 'park_distance', 'open_land'],
   call_state: values(schemas.CallState),
   category: values(schemas.ProjectCategory),
@@ -99,5 +97,80 @@ test('English and Polish are complete; the others cover the public map and space
     const required = Object.keys(en).filter((k) => lang === 'pl' || publicSections.includes(k.split('.')[0]));
     const missing = required.filter((k) => !(k in catalog));
     assert.deepEqual(missing, [], `${lang} lacks keys`);
+  }
+});
+
+// What the server writes into the audit log, read from its sources: every record_audit(...)
+// call names its entity (a string) and its action (strings, a variable set from strings a few
+// lines above, or enum_name of a parameter whose callers pass Enum::value). A call this reader
+// cannot follow fails the test rather than going unchecked.
+function cppFiles(dir) {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    if (statSync(p).isDirectory()) return cppFiles(p);
+    return f.endsWith('.cpp') ? [p] : [];
+  });
+}
+
+function args(text, open) {
+  const out = [];
+  let depth = 0, cur = '', quote = false;
+  for (let i = open + 1; i < text.length; i++) {
+    const c = text[i];
+    if (quote) { cur += c; if (c === '\\') { cur += text[++i]; } else if (c === '"') quote = false; continue; }
+    if (c === '"') { quote = true; cur += c; continue; }
+    if ('({['.includes(c)) depth++;
+    if (')}]'.includes(c)) { if (depth === 0) { out.push(cur.trim()); return out; } depth--; }
+    if (c === ',' && depth === 0) { out.push(cur.trim()); cur = ''; continue; }
+    cur += c;
+  }
+  throw new Error('unbalanced record_audit call');
+}
+
+const strings = (s) => [...s.matchAll(/"([a-z_]+)"/g)].map((m) => m[1]);
+
+export function auditKeys() {
+  const root = join(src, '..', '..', 'src');
+  const entities = new Set();
+  const actions = new Set();
+  for (const file of cppFiles(root)) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/\brecord_audit\(/g)) {
+      if (/void\s+$/.test(text.slice(Math.max(0, m.index - 10), m.index))) continue; // its definition
+      const a = args(text, m.index + m[0].length - 1);
+      const where = `${file}:${text.slice(0, m.index).split('\n').length}`;
+      const entity = /^"([a-z_]+)"$/.exec(a[2]);
+      assert.ok(entity, `${where}: the entity is not a string: ${a[2]}`);
+      entities.add(entity[1]);
+      const action = a[4];
+      let found = strings(action);
+      const variable = /^(?:std::string\()?([a-z_]+)\)?$/.exec(action);
+      const enumName = /enum_name\(([a-z_]+)\)/.exec(action);
+      if (enumName) {
+        // the parameter's type in the enclosing function, and the values its callers pass
+        const before = text.slice(0, m.index);
+        const sig = [...before.matchAll(new RegExp(`\\n\\w[^\\n;{]*?\\b(\\w+)\\(([^)]*\\b(\\w+)\\s+${enumName[1]}\\b[^)]*)\\)`, 'g'))].pop();
+        assert.ok(sig, `${where}: cannot find the type of ${enumName[1]}`);
+        const [, fn, , type] = sig;
+        found = [...text.matchAll(new RegExp(`\\b${fn}\\([^;]*?${type}::(\\w+)`, 'g'))].map((c) => c[1]);
+      } else if (found.length === 0 && variable) {
+        const def = [...text.slice(0, m.index).matchAll(new RegExp(`\\b${variable[1]}\\s*=([^;]*);`, 'g'))].pop();
+        assert.ok(def, `${where}: cannot find what ${variable[1]} holds`);
+        found = strings(def[1]);
+      }
+      assert.ok(found.length > 0, `${where}: cannot tell the action of ${action}`);
+      found.forEach((x) => actions.add(x));
+    }
+  }
+  return [...[...entities].map((e) => `entity.${e}`), ...[...actions].map((x) => `audit.action.${x}`)].sort();
+}
+
+test('every audit entry the server can write has its words in every language', () => {
+  const keys = auditKeys();
+  assert.ok(keys.includes('entity.space') && keys.includes('audit.action.transition'), keys.join(' '));
+  assert.ok(keys.length > 25, `found ${keys.length} keys`);
+  for (const file of readdirSync(i18n).filter((f) => f.endsWith('.json'))) {
+    const catalog = JSON.parse(readFileSync(join(i18n, file), 'utf8'));
+    assert.deepEqual(keys.filter((k) => !(k in catalog)), [], `${file} lacks audit words`);
   }
 });

@@ -381,7 +381,7 @@ std::vector<Membership> SqliteStore::memberships(Id user_id) {
     }
     auto orgs = c->prepare("SELECT o.workspace_id, o.id, o.name, o.type FROM organisation_member om "
                            "JOIN organisation o ON o.id = om.organisation_id "
-                           "WHERE om.user_id = ? ORDER BY o.name, o.id");
+                           "WHERE om.user_id = ? ORDER BY o.name COLLATE icu_root, o.id");
     orgs.bind(1, user_id);
     while (orgs.step()) {
         for (auto& m : out) {

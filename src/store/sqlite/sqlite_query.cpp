@@ -117,12 +117,12 @@ Where build_where(const SpaceQuery& q, std::optional<double> radius_override) {
     return w;
 }
 
-std::string order_by(const SpaceQuery& q) {
+std::string order_by(const SpaceQuery& q, const std::string& name_collation) {
     const char* dir = q.descending ? " DESC" : " ASC";
     std::string key;
     switch (q.sort) {
     case SpaceSort::id: return std::string(" ORDER BY s.id") + dir;
-    case SpaceSort::name: key = "s.name COLLATE NOCASE"; break;
+    case SpaceSort::name: key = "s.name COLLATE " + name_collation; break;
     case SpaceSort::area: key = "s.area_m2"; break;
     case SpaceSort::created_at: key = "s.created_at"; break;
     case SpaceSort::updated_at: key = "s.updated_at"; break;

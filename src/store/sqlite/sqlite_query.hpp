@@ -44,6 +44,6 @@ std::string distance_expr();
 Where build_where(const SpaceQuery& q, std::optional<double> radius_override = std::nullopt);
 
 // The ORDER BY clause of a query, total (the id breaks ties) so that pages are stable.
-std::string order_by(const SpaceQuery& q);
+std::string order_by(const SpaceQuery& q, const std::string& name_collation);
 
 } // namespace impetus::sqlite

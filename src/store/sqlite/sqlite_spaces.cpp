@@ -2,6 +2,7 @@
 
 #include "core/dates.hpp"
 #include "core/error.hpp"
+#include "store/sqlite/sqlite_collation.hpp"
 #include "store/sqlite/sqlite_query.hpp"
 #include "store/sqlite/sqlite_rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -152,7 +153,7 @@ template <typename F> void run_select(Connection& c, const SpaceQuery& q, std::o
     Where w = build_where(q, radius);
     std::string sql = std::string("SELECT ") + k_space_columns;
     if (q.near) sql += ", " + distance_expr() + " AS distance_m";
-    sql += " FROM space s" + w.sql + order_by(q);
+    sql += " FROM space s" + w.sql + order_by(q, name_collation(c, q.workspace_id));
     if (paged) sql += " LIMIT ? OFFSET ?";
     auto st = c.prepare_cached(sql);
     int i = 1;

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "store/sqlite/migrations.hpp"
+#include "store/sqlite/sqlite_collation.hpp"
 #include "store/sqlite/sqlite_functions.hpp"
 
 #include <filesystem>
@@ -56,6 +57,7 @@ std::unique_ptr<Connection> SqliteStore::open_connection(bool writer) {
     c->exec("PRAGMA foreign_keys = ON");
     c->exec("PRAGMA temp_store = MEMORY");
     register_functions(*c);
+    register_collations(*c);
     return c;
 }
 

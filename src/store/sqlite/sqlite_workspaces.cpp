@@ -3,6 +3,7 @@
 #include "core/dates.hpp"
 #include "core/error.hpp"
 #include "core/records_json.hpp"
+#include "store/sqlite/sqlite_collation.hpp"
 #include "store/sqlite/sqlite_rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -230,8 +231,8 @@ std::vector<Organisation> SqliteStore::list_organisations(Id workspace_id, std::
         *total = static_cast<std::size_t>(n.int64(0));
     }
     auto st = c->prepare(std::string("SELECT ") + k_organisation_columns +
-                         " FROM organisation WHERE workspace_id = ? ORDER BY name COLLATE "
-                         "NOCASE, id LIMIT ? OFFSET ?");
+                         " FROM organisation WHERE workspace_id = ? ORDER BY name COLLATE " +
+                         name_collation(*c, workspace_id) + ", id LIMIT ? OFFSET ?");
     st.bind(1, workspace_id)
         .bind(2, static_cast<std::int64_t>(limit))
         .bind(3, static_cast<std::int64_t>(offset));
