@@ -202,7 +202,7 @@ void add_admin_routes(Router& router, Services& s) {
     const std::string ws = "/api/v1/workspaces/{workspace}";
 
     router.add("GET", ws + "/members", "listMembers", Access::workspace_admin, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         QueryParams params(ctx.request.query);
         FieldErrors errors;
         reject_unused(params, errors);
@@ -216,7 +216,7 @@ void add_admin_routes(Router& router, Services& s) {
 
     // A role for someone new, by the e-mail address of their verified account.
     router.add("POST", ws + "/members", "addMember", Access::workspace_admin, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         const auto [email, role] = read_member_body(ctx.request, true);
         auto u = s.accounts.verified_account(email);
         if (!u) {
@@ -229,7 +229,7 @@ void add_admin_routes(Router& router, Services& s) {
     });
 
     router.add("PUT", ws + "/members/{id}", "setMemberRole", Access::workspace_admin, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         const Id user_id = path_id(ctx.param("id"), "user");
         const User u = member_by_id(s, ctx, w, user_id);
         const Role role = read_member_body(ctx.request, false).second;
@@ -238,7 +238,7 @@ void add_admin_routes(Router& router, Services& s) {
     });
 
     router.add("DELETE", ws + "/members/{id}", "removeMember", Access::workspace_admin, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         const Id user_id = path_id(ctx.param("id"), "user");
         bool member = false;
         for (const auto& [u, role] : s.store.workspace_members(w.id)) member |= u.id == user_id;
@@ -253,7 +253,7 @@ void add_admin_routes(Router& router, Services& s) {
     // -- members of the workspace's organisations (owners and applicants act for them)
     const std::string org_members = ws + "/organisations/{id}/members";
     router.add("GET", org_members, "listOrganisationMembers", Access::staff, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         const Id org = path_id(ctx.param("id"), "organisation");
         QueryParams params(ctx.request.query);
         FieldErrors errors;
@@ -267,7 +267,7 @@ void add_admin_routes(Router& router, Services& s) {
     });
 
     router.add("POST", org_members, "addOrganisationMember", Access::staff, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         const Id org = path_id(ctx.param("id"), "organisation");
         if (!s.store.organisation(w.id, org)) {
             throw Error(ErrorKind::not_found, "organisation " + std::to_string(org) +
@@ -316,7 +316,7 @@ void add_admin_routes(Router& router, Services& s) {
 
     router.add("DELETE", org_members + "/{user}", "removeOrganisationMember", Access::staff,
                [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         const Id org = path_id(ctx.param("id"), "organisation");
         const Id user_id = path_id(ctx.param("user"), "user");
         bool member = false;
@@ -333,12 +333,12 @@ void add_admin_routes(Router& router, Services& s) {
     });
 
     router.add("GET", ws + "/audit", "listWorkspaceAudit", Access::workspace_admin, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         return audit_page(s, ctx.request, audit_query(s, ctx.request, w.id, true, false));
     });
 
     router.add("GET", ws + "/audit.csv", "exportWorkspaceAudit", Access::workspace_admin, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         return audit_csv(s, audit_query(s, ctx.request, w.id, false, false),
                          w.slug + "-audit.csv");
     });

@@ -35,15 +35,6 @@ bool is_evaluator(const Call& c, const auth::Principal& p) {
 bool is_staff(const Context& ctx, Id workspace_id) { return sees_internal(ctx, workspace_id); }
 
 
-void require_state(const Call& c, std::initializer_list<CallState> states, const std::string& what) {
-    if (std::find(states.begin(), states.end(), c.state) != states.end()) return;
-    throw Error(ErrorKind::conflict, "the call is " + std::string(enum_name(c.state)) + ": " + what);
-}
-
-std::int64_t expected_version(const Request& req, std::int64_t current) {
-    return if_match_version(req).value_or(current);
-}
-
 // The spaces of a call as its public page shows them: the public view of each space with the
 // period and capacity the call offers.
 json offered_spaces(Services& s, const Call& c) {
@@ -85,70 +76,6 @@ std::set<Id> resolve_evaluators(Services& s, nlohmann::json& doc) {
     return named;
 }
 
-// Whether an evaluator given by account number is one the officers know already: a verified
-// account named by address in this request, on the call's jury already (`known`), or with a
-// role in the workspace. A number is no way to reach, and read the address of, any other
-// account: unknown numbers and other workspaces' accounts get the same answer.
-bool known_evaluator(Services& s, const Workspace& w, const std::set<Id>& known, Id id) {
-    auto u = s.accounts.verified_account(id);
-    if (!u) return false;
-    if (known.contains(id)) return true;
-    const auto memberships = s.store.memberships(id);
-    return std::any_of(memberships.begin(), memberships.end(),
-                       [&](const Membership& m) { return m.workspace_id == w.id; });
-}
-
-// Checks what the call refers to: its spaces must belong to the workspace, its evaluators be
-// known to it (see known_evaluator).
-void check_references(Services& s, const Workspace& w, const Call& c, const std::set<Id>& known) {
-    FieldErrors errors;
-    for (std::size_t i = 0; i < c.spaces.size(); ++i) {
-        if (!s.store.space(w.id, c.spaces[i].space_id)) {
-            errors.add("/spaces/" + std::to_string(i) + "/space_id",
-                       "no space " + std::to_string(c.spaces[i].space_id) + " in " + w.slug);
-        }
-    }
-    for (std::size_t i = 0; i < c.evaluators.size(); ++i) {
-        if (!known_evaluator(s, w, known, c.evaluators[i])) {
-            errors.add("/evaluators/" + std::to_string(i),
-                       "is no verified account of this workspace: name evaluators by e-mail "
-                       "address");
-        }
-    }
-    errors.throw_if_any("invalid call");
-}
-
-// What opening needs: something to offer, rules to judge by, and a deadline ahead.
-void check_openable(const Call& c) {
-    FieldErrors errors;
-    if (c.spaces.empty()) errors.add("/spaces", "a call offers at least one space");
-    if (c.criteria.empty()) errors.add("/criteria", "a call states at least one criterion");
-    if (c.opens_at.empty()) errors.add("/opens_at", "is required to open the call");
-    if (c.closes_at.empty()) {
-        errors.add("/closes_at", "is required to open the call");
-    } else if (c.closes_at <= now_utc()) {
-        errors.add("/closes_at", "is in the past");
-    }
-    errors.throw_if_any("the call cannot open yet");
-}
-
-// The fields an open call may still change: a clarified description, a later deadline, the
-// jury. Anything else would judge applicants by rules other than the published ones.
-void check_open_call_change(const Call& before, const Call& after) {
-    Call same = after;
-    same.description = before.description;
-    same.closes_at = before.closes_at;
-    same.evaluators = before.evaluators;
-    if (writable_json(same) != writable_json(before)) {
-        throw Error(ErrorKind::conflict,
-                    "the call is open: its rules stay as published",
-                    "only the description, a later deadline and the evaluators may change");
-    }
-    if (after.closes_at < before.closes_at) {
-        throw Error(ErrorKind::conflict, "the call is open: its deadline may only move later");
-    }
-}
-
 // -- applications
 
 struct Visibility {
@@ -176,8 +103,8 @@ struct Loaded {
     Visibility v;
 };
 
-Loaded require_application(Services& s, const Context& ctx) {
-    Workspace w = require_workspace(s.store, ctx.param("workspace"));
+Loaded require_application(Services& s, Context& ctx) {
+    Workspace w = workspace_of(s, ctx);
     const Id id = path_id(ctx.param("application"), "application");
     auto a = s.store.application(w.id, id);
     std::optional<Call> c = a ? s.store.call(w.id, a->call_id) : std::nullopt;
@@ -188,15 +115,12 @@ Loaded require_application(Services& s, const Context& ctx) {
     return {std::move(w), std::move(*c), std::move(*a), v};
 }
 
-// Applicants change their application only while the call takes applications.
-void require_writable(const Loaded& l) {
+// Applicants change their application (and only while the call takes applications, which
+// the service checks).
+void require_member(const Loaded& l) {
     if (!l.v.member) {
         throw Error(ErrorKind::forbidden,
                     "only members of the applying organisation change an application");
-    }
-    if (!accepts_applications(l.call, now_utc())) {
-        throw Error(ErrorKind::conflict, "the call does not take applications now",
-                    "applications change only between the call's opening and its deadline");
     }
 }
 
@@ -229,26 +153,6 @@ Organisation applying_organisation(Services& s, const Context& ctx, const Worksp
     }
     return *o;
 }
-
-// Attachments: documents and pictures, recognised by their first bytes.
-std::optional<std::string> document_type(const std::string& bytes) {
-    auto starts = [&](std::string_view magic) { return bytes.rfind(magic, 0) == 0; };
-    if (starts("%PDF-")) return "application/pdf";
-    if (starts("\x89PNG\r\n\x1a\n")) return "image/png";
-    if (starts("\xff\xd8\xff")) return "image/jpeg";
-    if (starts(std::string_view("PK\x03\x04", 4))) {
-        // OpenDocument names its type in the first entry; Office Open XML has [Content_Types].
-        if (bytes.find("application/vnd.oasis.opendocument.text") != std::string::npos) {
-            return "application/vnd.oasis.opendocument.text";
-        }
-        if (bytes.find("[Content_Types].xml") != std::string::npos &&
-            bytes.find("word/") != std::string::npos) {
-            return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-        }
-    }
-    return std::nullopt;
-}
-
 
 // -- evaluation
 
@@ -320,11 +224,6 @@ Call require_call(Services& s, const Context& ctx, const Workspace& w) {
     return *c;
 }
 
-bool call_offers(const Call& c, Id space_id) {
-    return std::any_of(c.spaces.begin(), c.spaces.end(),
-                       [&](const CallSpace& cs) { return cs.space_id == space_id; });
-}
-
 json call_json(Services& s, const Context& ctx, const Call& c, bool with_spaces) {
     const bool staff = is_staff(ctx, c.workspace_id);
     json j = to_json(c, staff);
@@ -348,7 +247,7 @@ void add_call_routes(Router& router, Services& s) {
     const std::string calls = ws + "/calls";
 
     router.add("GET", calls, "listCalls", Access::anyone, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         QueryParams params(ctx.request.query);
         FieldErrors errors;
         auto state = params.get("state", errors);
@@ -369,12 +268,10 @@ void add_call_routes(Router& router, Services& s) {
     });
 
     router.add("POST", calls, "createCall", Access::staff, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         json body = read_json_body(ctx.request);
         const std::set<Id> named = resolve_evaluators(s, body);
-        Call c = read_call(body);
-        check_references(s, w, c, named);
-        Call out = s.store.create_call(w.id, c);
+        Call out = s.calls.create_call(w, read_call(body), named);
         Response r = json_response(201, call_json(s, ctx, out, false));
         r.headers["Location"] = ctx.request.base_url + "/api/v1/workspaces/" + w.slug +
                                 "/calls/" + std::to_string(out.id);
@@ -383,7 +280,7 @@ void add_call_routes(Router& router, Services& s) {
     });
 
     router.add("GET", calls + "/{call}", "getCall", Access::anyone, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         Call c = require_call(s, ctx, w);
         Response r = json_response(200, call_json(s, ctx, c, true));
         r.headers["ETag"] = version_etag(c.version);
@@ -391,35 +288,11 @@ void add_call_routes(Router& router, Services& s) {
     });
 
     router.add("PATCH", calls + "/{call}", "updateCall", Access::staff, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         Call cur = require_call(s, ctx, w);
         json patch = read_json_body(ctx.request);
-        std::set<Id> known = resolve_evaluators(s, patch);
-        known.insert(cur.evaluators.begin(), cur.evaluators.end());
-        Call next = read_call(merge_patch(writable_json(cur), patch));
-        check_references(s, w, next, known);
-        switch (cur.state) {
-        case CallState::draft: break;
-        case CallState::open: check_open_call_change(cur, next); break;
-        case CallState::closed:
-        case CallState::evaluating: {
-            // The rules are history now; only the jury may still be completed.
-            Call same = next;
-            same.evaluators = cur.evaluators;
-            if (writable_json(same) != writable_json(cur)) {
-                throw Error(ErrorKind::conflict,
-                            "the call is " + std::string(enum_name(cur.state)) +
-                                ": only its evaluators may change");
-            }
-            break;
-        }
-        case CallState::decided:
-            throw Error(ErrorKind::conflict, "the call is decided and does not change");
-        }
-        next.id = cur.id;
-        next.adjustments = cur.adjustments;
-        next.version = expected_version(ctx.request, cur.version);
-        Call out = s.store.update_call(w.id, next);
+        const std::set<Id> named = resolve_evaluators(s, patch);
+        Call out = s.calls.update_call(w, cur.id, patch, named, if_match_version(ctx.request));
         Response r = json_response(200, call_json(s, ctx, out, false));
         r.headers["ETag"] = version_etag(out.version);
         return r;
@@ -427,7 +300,7 @@ void add_call_routes(Router& router, Services& s) {
 
     router.add("POST", calls + "/{call}/transitions", "transitionCall", Access::staff,
                [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         Call c = require_call(s, ctx, w);
         const json body = read_json_body(ctx.request);
         FieldErrors errors;
@@ -435,58 +308,14 @@ void add_call_routes(Router& router, Services& s) {
         r.reject_unknown({"to"});
         auto to = r.enumeration<CallState>("to", true);
         errors.throw_if_any("invalid transition");
-        if (*to == CallState::decided) {
-            throw Error(ErrorKind::conflict, "a call is decided by publishing its decisions",
-                        "POST .../calls/{call}/publish");
-        }
-        if (!call_transition_allowed(c.state, *to)) {
-            throw Error(ErrorKind::conflict, "a call cannot go from " +
-                                                 std::string(enum_name(c.state)) + " to " +
-                                                 std::string(enum_name(*to)),
-                        "draft -> open -> closed -> evaluating -> decided");
-        }
-        if (*to == CallState::open) check_openable(c);
-        if (*to == CallState::evaluating && c.evaluators.empty()) {
-            throw Error(ErrorKind::conflict, "assign the call's evaluators first",
-                        "PATCH the call with {\"evaluators\": [user ids]}");
-        }
-        if (*to == CallState::closed) {
-            // The rules are checked on every submitted application at the deadline; an officer
-            // confirms or overrules each verdict.
-            for (auto a : s.store.list_applications(w.id, c.id, std::nullopt)) {
-                if (a.status != ApplicationStatus::submitted || a.eligibility.by_officer) continue;
-                auto o = s.store.organisation(w.id, a.organisation_id);
-                a.eligibility.reasons =
-                    eligibility_reasons(c, a, o ? o->type : OrganisationType::other);
-                a.eligibility.status = a.eligibility.reasons.empty()
-                                           ? EligibilityStatus::eligible
-                                           : EligibilityStatus::ineligible;
-                s.store.update_application(a);
-            }
-        }
-        Call out = s.store.set_call_state(w.id, c.id, *to);
-        if (*to == CallState::evaluating) {
-            // The jury learns that the sheets are waiting (where, when the server knows its
-            // public address).
-            const std::string link = s.accounts.public_link(
-                "/w/" + w.slug + "/calls/" + std::to_string(out.id) + "/evaluate");
-            for (Id id : out.evaluators) {
-                auto u = s.store.user(id);
-                if (!u || u->email.empty()) continue;
-                s.store.enqueue_mail(u->email, "Applications to evaluate: " + out.title,
-                                     "You are an evaluator of the call \"" + out.title +
-                                         "\". The eligible applications wait for your scores" +
-                                         (link.empty() ? ".\n" : ":\n" + link + "\n"));
-            }
-            s.outbox.wake();
-        }
+        Call out = s.calls.transition(w, c.id, *to);
         return json_response(200, call_json(s, ctx, out, false));
     });
 
     // -- applications
     router.add("GET", calls + "/{call}/applications", "listApplications", Access::signed_in,
                [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         Call c = require_call(s, ctx, w);
         QueryParams params(ctx.request.query);
         FieldErrors errors;
@@ -502,22 +331,13 @@ void add_call_routes(Router& router, Services& s) {
 
     router.add("POST", calls + "/{call}/applications", "createApplication", Access::signed_in,
                [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         Call c = require_call(s, ctx, w);
         json body = read_json_body(ctx.request);
         Organisation o = applying_organisation(s, ctx, w, body);
-        if (!accepts_applications(c, now_utc())) {
-            throw Error(ErrorKind::conflict, "the call does not take applications now",
-                        "applications are written between the call's opening and its deadline");
-        }
         body.erase("organisation_id");
-        Application a;
-        a.workspace_id = w.id;
-        a.call_id = c.id;
-        a.organisation_id = o.id;
-        a.created_by = ctx.principal->user.id;
-        a.fields = read_application_fields(body);
-        Application out = s.store.create_application(a);
+        Application out = s.calls.create_application(w, c.id, o.id, ctx.principal->user,
+                                                     read_application_fields(body));
         Loaded l{w, c, out, visibility(ctx, c, out)};
         Response r = json_response(201, application_json(l));
         r.headers["Location"] = ctx.request.base_url + "/api/v1/workspaces/" + w.slug +
@@ -562,16 +382,9 @@ void add_call_routes(Router& router, Services& s) {
 
     router.add("PATCH", apps, "updateApplication", Access::signed_in, [&s](Context& ctx) {
         Loaded l = require_application(s, ctx);
-        require_writable(l);
-        if (l.app.status != ApplicationStatus::draft) {
-            throw Error(ErrorKind::conflict, "only a draft changes",
-                        "a submitted application is final; withdraw it and apply again");
-        }
+        require_member(l);
         const json patch = read_json_body(ctx.request);
-        Application next = l.app;
-        next.fields = read_application_fields(merge_patch(writable_json(l.app.fields), patch));
-        next.version = expected_version(ctx.request, l.app.version);
-        l.app = s.store.update_application(next);
+        l.app = s.calls.update_application(l.w, l.app.id, patch, if_match_version(ctx.request));
         Response r = json_response(200, application_json(l));
         r.headers["ETag"] = version_etag(l.app.version);
         return r;
@@ -579,60 +392,26 @@ void add_call_routes(Router& router, Services& s) {
 
     router.add("POST", apps + "/submit", "submitApplication", Access::signed_in, [&s](Context& ctx) {
         Loaded l = require_application(s, ctx);
-        require_writable(l);
-        if (l.app.status != ApplicationStatus::draft) {
-            throw Error(ErrorKind::conflict, "the application is " +
-                                                 std::string(enum_name(l.app.status)));
-        }
-        // What a submitted application must hold; the rest of the rules are the eligibility
-        // check's, whose verdict the applicant sees in the response.
-        FieldErrors errors;
-        if (l.app.fields.description.empty()) errors.add("/description", "is required to submit");
-        for (Id sp : l.app.fields.preferred_spaces) {
-            if (!call_offers(l.call, sp)) errors.add("/preferred_spaces", "space " + std::to_string(sp) +
-                                                              " is not offered by this call");
-        }
-        errors.throw_if_any("the application is not complete");
-        Application next = l.app;
-        next.status = ApplicationStatus::submitted;
-        next.submitted_at = now_utc();
-        l.app = s.store.update_application(next);
-        // A receipt for the person who submitted, with the time the server took.
-        if (!ctx.principal->user.email.empty()) {
-            const std::string link = s.accounts.public_link(
-                "/w/" + l.w.slug + "/applications/" + std::to_string(l.app.id));
-            s.store.enqueue_mail(
-                ctx.principal->user.email, "Application received: " + l.app.fields.title,
-                "Your application \"" + l.app.fields.title + "\" to the call \"" + l.call.title +
-                    "\" was submitted at " + l.app.submitted_at + " (UTC).\n" +
-                    (link.empty() ? "" : "\nFollow it here:\n" + link + "\n"));
-            s.outbox.wake();
-        }
+        require_member(l);
+        services::SubmittedApplication out =
+            s.calls.submit_application(l.w, l.app.id, ctx.principal->user);
+        l.app = std::move(out.application);
         json j = application_json(l);
-        auto o = s.store.organisation(l.w.id, l.app.organisation_id);
-        j["warnings"] = eligibility_reasons(l.call, l.app, o ? o->type : OrganisationType::other);
+        j["warnings"] = std::move(out.warnings);
         return json_response(200, j);
     });
 
     router.add("POST", apps + "/withdraw", "withdrawApplication", Access::signed_in,
                [&s](Context& ctx) {
         Loaded l = require_application(s, ctx);
-        require_writable(l);
-        if (l.app.status == ApplicationStatus::withdrawn) {
-            throw Error(ErrorKind::conflict, "the application is already withdrawn");
-        }
-        Application next = l.app;
-        next.status = ApplicationStatus::withdrawn;
-        l.app = s.store.update_application(next);
+        require_member(l);
+        l.app = s.calls.withdraw_application(l.w, l.app.id);
         return json_response(200, application_json(l));
     });
 
     router.add("POST", apps + "/attachments", "addAttachment", Access::signed_in, [&s](Context& ctx) {
         Loaded l = require_application(s, ctx);
-        require_writable(l);
-        if (l.app.status != ApplicationStatus::draft) {
-            throw Error(ErrorKind::conflict, "documents are attached to a draft");
-        }
+        require_member(l);
         QueryParams params(ctx.request.query);
         FieldErrors errors;
         const std::string name = clean_name(params.get("name", errors).value_or(""), 300);
@@ -642,21 +421,7 @@ void add_call_routes(Router& router, Services& s) {
         if (name.empty()) errors.add_parameter("name", "is required: which document this is");
         if (ctx.request.body.empty()) errors.add("", "is empty");
         errors.throw_if_any("invalid attachment");
-        if (l.app.attachments.size() >= 20) {
-            throw Error(ErrorKind::conflict, "an application holds at most 20 documents");
-        }
-        auto type = document_type(ctx.request.body);
-        if (!type) {
-            throw Error(ErrorKind::unsupported_media,
-                        "the file is not a PDF, PNG, JPEG, OpenDocument text or Word document",
-                        "the type is read from the file's content, not its name");
-        }
-        Attachment meta;
-        meta.name = name;
-        meta.file_name = file;
-        meta.content_type = *type;
-        meta.sha256 = auth::sha256_hex(ctx.request.body);
-        Attachment out = s.store.add_attachment(l.w.id, l.app.id, meta, ctx.request.body);
+        Attachment out = s.calls.add_attachment(l.w, l.app.id, name, file, ctx.request.body);
         return json_response(201, to_json(out));
     }, BodySpec::in_memory(s.options.max_attachment_body));
 
@@ -681,25 +446,13 @@ void add_call_routes(Router& router, Services& s) {
     router.add("DELETE", apps + "/attachments/{attachment}", "removeAttachment", Access::signed_in,
                [&s](Context& ctx) {
         Loaded l = require_application(s, ctx);
-        require_writable(l);
-        if (l.app.status != ApplicationStatus::draft) {
-            throw Error(ErrorKind::conflict, "documents are removed from a draft only");
-        }
-        const Id id = path_id(ctx.param("attachment"), "attachment");
-        if (!s.store.remove_attachment(l.w.id, l.app.id, id)) {
-            throw Error(ErrorKind::not_found, "attachment " + std::to_string(id) + " not found");
-        }
+        require_member(l);
+        s.calls.remove_attachment(l.w, l.app.id, path_id(ctx.param("attachment"), "attachment"));
         return Response::no_content();
     });
 
-    router.add("PUT", apps + "/eligibility", "setEligibility", Access::signed_in, [&s](Context& ctx) {
+    router.add("PUT", apps + "/eligibility", "setEligibility", Access::staff, [&s](Context& ctx) {
         Loaded l = require_application(s, ctx);
-        if (!l.v.staff) throw Error(ErrorKind::forbidden, "officers decide eligibility");
-        require_state(l.call, {CallState::closed, CallState::evaluating},
-                      "eligibility is decided after the deadline and before the decisions");
-        if (l.app.status != ApplicationStatus::submitted) {
-            throw Error(ErrorKind::conflict, "only submitted applications are checked");
-        }
         const json body = read_json_body(ctx.request);
         FieldErrors errors;
         DocReader r(body, "", errors);
@@ -726,19 +479,13 @@ void add_call_routes(Router& router, Services& s) {
         }
         if (status == EligibilityStatus::pending) errors.add("/status", "must be eligible or ineligible");
         errors.throw_if_any("invalid eligibility");
-        Application next = l.app;
-        next.eligibility = {*status, status == EligibilityStatus::eligible ? std::vector<std::string>{} : reasons,
-                            note, true};
-        if (*status == EligibilityStatus::ineligible) next.shortlisted = false;
-        next.version = expected_version(ctx.request, l.app.version);
-        l.app = s.store.update_application(next);
+        l.app = s.calls.set_eligibility(l.w, l.app.id, {*status, reasons, note, true},
+                                        if_match_version(ctx.request));
         return json_response(200, application_json(l));
     });
 
-    router.add("PUT", apps + "/shortlist", "setShortlisted", Access::signed_in, [&s](Context& ctx) {
+    router.add("PUT", apps + "/shortlist", "setShortlisted", Access::staff, [&s](Context& ctx) {
         Loaded l = require_application(s, ctx);
-        if (!l.v.staff) throw Error(ErrorKind::forbidden, "officers keep the shortlist");
-        require_state(l.call, {CallState::evaluating}, "the shortlist is kept during evaluation");
         const json body = read_json_body(ctx.request);
         FieldErrors errors;
         DocReader r(body, "", errors);
@@ -746,12 +493,7 @@ void add_call_routes(Router& router, Services& s) {
         if (!r.present("shortlisted")) errors.add("/shortlisted", "is required");
         auto on = r.boolean("shortlisted");
         errors.throw_if_any("invalid shortlist change");
-        if (*on && l.app.eligibility.status != EligibilityStatus::eligible) {
-            throw Error(ErrorKind::conflict, "only eligible applications are shortlisted");
-        }
-        Application next = l.app;
-        next.shortlisted = *on;
-        l.app = s.store.update_application(next);
+        l.app = s.calls.set_shortlisted(l.w, l.app.id, *on);
         return json_response(200, application_json(l));
     });
 
@@ -786,7 +528,6 @@ void add_call_routes(Router& router, Services& s) {
         if (!l.v.evaluator) {
             throw Error(ErrorKind::forbidden, "only the call's evaluators score its applications");
         }
-        require_state(l.call, {CallState::evaluating}, "scores are given during evaluation");
         json body = read_json_body(ctx.request);
         bool submit = false;
         if (body.is_object() && body.contains("submit")) {
@@ -798,24 +539,13 @@ void add_call_routes(Router& router, Services& s) {
             body.erase("submit");
         }
         Evaluation e = read_evaluation(body, l.call);
-        e.application_id = l.app.id;
         e.evaluator_id = ctx.principal->user.id;
-        if (submit && !e.conflict_of_interest) {
-            FieldErrors errors;
-            for (const auto& c : l.call.criteria) {
-                if (!e.scores.contains(c.key)) {
-                    errors.add("/scores/" + c.key, "is required to submit");
-                }
-            }
-            errors.throw_if_any("the evaluation is not complete");
-        }
-        if (e.conflict_of_interest) e.scores.clear(); // no score from a conflicted evaluator
-        return json_response(200, to_json(s.store.save_evaluation(l.w.id, e, submit)));
+        return json_response(200, to_json(s.calls.save_evaluation(l.w, l.app.id, e, submit)));
     });
 
     router.add("GET", calls + "/{call}/evaluation", "myEvaluationQueue", Access::signed_in,
                [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         Call c = require_call(s, ctx, w);
         if (!is_evaluator(c, *ctx.principal)) {
             throw Error(ErrorKind::forbidden, "you are not an evaluator of this call");
@@ -839,7 +569,7 @@ void add_call_routes(Router& router, Services& s) {
     });
 
     router.add("GET", calls + "/{call}/ranking", "getRanking", Access::staff, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         Call c = require_call(s, ctx, w);
         return json_response(200, ranking_json(c, s.store.list_applications(w.id, c.id, std::nullopt),
                                                s.store.evaluations(w.id, c.id)));

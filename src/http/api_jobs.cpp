@@ -191,7 +191,7 @@ void add_job_routes(Router& router, Services& s) {
     router.add("POST", "/api/v1/workspaces/{workspace}/discoveries", "startDiscovery", Access::staff,
                [&s](Context& ctx) {
         const auto& req = ctx.request;
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         QueryParams params(req.query);
         FieldErrors errors;
         DiscoveryJobRequest job;
@@ -272,7 +272,7 @@ void add_job_routes(Router& router, Services& s) {
 
     const std::string jobs = "/api/v1/workspaces/{workspace}/jobs";
     router.add("GET", jobs, "listJobs", Access::staff, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         QueryParams params(ctx.request.query);
         FieldErrors errors;
         std::size_t limit = 20;
@@ -294,7 +294,7 @@ void add_job_routes(Router& router, Services& s) {
         return json_response(200, json{{"items", std::move(items)}});
     });
     router.add("GET", jobs + "/{id}", "getJob", Access::staff, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         const Id id = path_id(ctx.param("id"), "job");
         auto job = s.store.job(w.id, id);
         if (!job) {
@@ -304,7 +304,7 @@ void add_job_routes(Router& router, Services& s) {
         return json_response(200, job_json(ctx.request, w, *job));
     });
     router.add("POST", jobs + "/{id}/cancel", "cancelJob", Access::staff, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         const Id id = path_id(ctx.param("id"), "job");
         return json_response(200, job_json(ctx.request, w, s.jobs.cancel(w.id, id)));
     });

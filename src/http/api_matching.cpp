@@ -42,9 +42,6 @@ void add_matching_routes(Router& router, Services& s) {
     router.add("PUT", call + "/adjustments", "setAdjustments", Access::staff, [&s](Context& ctx) {
         Workspace w = workspace_of(s, ctx);
         Call c = require_call(s, ctx, w);
-        if (c.state != CallState::evaluating) {
-            throw Error(ErrorKind::conflict, "pairs are locked or excluded during evaluation");
-        }
         const json body = read_json_body(ctx.request);
         FieldErrors errors;
         DocReader r(body, "", errors);
@@ -54,38 +51,19 @@ void add_matching_routes(Router& router, Services& s) {
         if (!list || !list->is_array()) {
             errors.add("/items", "is required: an array of {application_id, space_id, locked}");
         } else {
-            std::set<std::pair<Id, Id>> seen;
-            std::set<Id> locked;
             for (std::size_t i = 0; i < list->size(); ++i) {
-                const std::string ptr = "/items/" + std::to_string(i);
-                DocReader ir((*list)[i], ptr, errors);
+                DocReader ir((*list)[i], "/items/" + std::to_string(i), errors);
                 if (!ir.ok()) continue;
                 ir.reject_unknown({"application_id", "space_id", "locked"});
                 MatchingAdjustment adj;
                 adj.application_id = ir.integer("application_id", 1, INT64_MAX, true).value_or(0);
                 adj.space_id = ir.integer("space_id", 1, INT64_MAX, true).value_or(0);
                 adj.locked = ir.boolean("locked").value_or(true);
-                auto a = adj.application_id ? s.store.application(w.id, adj.application_id)
-                                            : std::nullopt;
-                if (adj.application_id && (!a || a->call_id != c.id)) {
-                    errors.add(ptr + "/application_id", "is not an application to this call");
-                }
-                if (adj.space_id && !call_offers(c, adj.space_id)) {
-                    errors.add(ptr + "/space_id", "is not a space this call offers");
-                }
-                if (!seen.insert({adj.application_id, adj.space_id}).second) {
-                    errors.add(ptr, "repeats a pair");
-                }
-                if (adj.locked && !locked.insert(adj.application_id).second) {
-                    errors.add(ptr, "locks an application a second time");
-                }
                 items.push_back(adj);
             }
         }
         errors.throw_if_any("invalid adjustments");
-        c.adjustments = items;
-        c.version = if_match_version(ctx.request).value_or(c.version);
-        Call out = s.store.update_call(w.id, c);
+        Call out = s.calls.set_adjustments(w, c.id, items, if_match_version(ctx.request));
         return json_response(200, call_json(s, ctx, out, false));
     });
 

@@ -176,10 +176,10 @@ void add_api_v1_routes(Router& router, Services& s) {
         return r;
     });
     router.add("GET", "/api/v1/workspaces/{workspace}", "getWorkspace", Access::anyone, [&s](Context& ctx) {
-        return json_response(200, to_json(require_workspace(s.store, ctx.param("workspace"))));
+        return json_response(200, to_json(workspace_of(s, ctx)));
     });
     router.add("PATCH", "/api/v1/workspaces/{workspace}", "updateWorkspace", Access::workspace_admin, [&s](Context& ctx) {
-        Workspace cur = require_workspace(s.store, ctx.param("workspace"));
+        Workspace cur = workspace_of(s, ctx);
         json patch = read_json_body(ctx.request);
         Workspace next = read_workspace(merge_patch(writable_json(cur), patch));
         return json_response(200, to_json(s.store.update_workspace(cur.id, next)));
@@ -188,7 +188,7 @@ void add_api_v1_routes(Router& router, Services& s) {
     // -- organisations
     const std::string orgs = "/api/v1/workspaces/{workspace}/organisations";
     router.add("GET", orgs, "listOrganisations", Access::anyone, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         QueryParams params(ctx.request.query);
         FieldErrors errors;
         const Paging paging = read_paging(params, errors);
@@ -206,7 +206,7 @@ void add_api_v1_routes(Router& router, Services& s) {
         return json_response(200, body);
     });
     router.add("POST", orgs, "createOrganisation", Access::staff, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         Organisation o = s.store.create_organisation(w.id,
                                                      read_organisation(read_json_body(ctx.request)));
         Response r = json_response(201, to_json(o));
@@ -224,11 +224,11 @@ void add_api_v1_routes(Router& router, Services& s) {
         return *o;
     };
     router.add("GET", orgs + "/{id}", "getOrganisation", Access::anyone, [&s, require_org](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         return json_response(200, organisation_json(require_org(ctx, w), ctx));
     });
     router.add("PATCH", orgs + "/{id}", "updateOrganisation", Access::staff, [&s, require_org](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         Organisation cur = require_org(ctx, w);
         json patch = read_json_body(ctx.request);
         Organisation next = read_organisation(merge_patch(writable_json(cur), patch));
@@ -241,11 +241,11 @@ void add_api_v1_routes(Router& router, Services& s) {
 
     const std::string spaces = "/api/v1/workspaces/{workspace}/spaces";
     router.add("GET", spaces, "listSpaces", Access::anyone, cached(s, [&s](Context& ctx) {
-                   Workspace w = require_workspace(s.store, ctx.param("workspace"));
+                   Workspace w = workspace_of(s, ctx);
                    return list_spaces(s, ctx, w.id);
                }));
     router.add("POST", spaces, "createSpace", Access::staff, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         json body = read_json_body(ctx.request);
         // The initial status may be given (an officer entering a known vacant space);
         // everything else goes through the lifecycle.
@@ -279,11 +279,11 @@ void add_api_v1_routes(Router& router, Services& s) {
             for (const auto& fe : e.fields()) errors.add(fe);
         }
         errors.throw_if_any("invalid space");
-        Space sp = s.store.create_space(w.id, f, status, reason);
+        Space sp = s.spaces.create_space(w, f, status, reason);
         return space_response(201, sp, ctx, w);
     });
     router.add("GET", spaces + "/{id}", "getSpace", Access::anyone, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         Space sp = require_space(s.store, w, ctx.param("id"));
         if (auto inm = ctx.request.header("If-None-Match"); inm && *inm == version_etag(sp.version)) {
             Response r;
@@ -294,30 +294,14 @@ void add_api_v1_routes(Router& router, Services& s) {
         return space_response(200, sp, ctx, w);
     });
     router.add("PATCH", spaces + "/{id}", "updateSpace", Access::staff, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
-        Space cur = require_space(s.store, w, ctx.param("id"));
-        json patch = read_json_body(ctx.request);
-        if (!patch.is_object()) {
-            throw Error(ErrorKind::invalid_input, "a patch is a JSON object (RFC 7396)");
-        }
-        if (patch.contains("status")) {
-            throw Error(ErrorKind::invalid_input, "the status changes through transitions",
-                        "POST {\"to\": ..., \"reason\": ...} to the space's /transitions",
-                        {{"/status", "is changed through /transitions"}});
-        }
-        SpaceFields next =
-            geo::read_space_fields(merge_patch(geo::space_writable_json(cur.fields),
-                                               geo::flatten_feature(patch)));
-        if (auto why = geometry_too_large(next.geometry, w.geometry_limits); !why.empty()) {
-            throw Error(ErrorKind::invalid_input, "invalid space",
-                        "the workspace's geometry_limits say how large a geometry may be",
-                        {{"/geometry", why}});
-        }
-        Space sp = s.store.update_space(w.id, cur.id, next, if_match_version(ctx.request));
+        Workspace w = workspace_of(s, ctx);
+        const Id id = path_id(ctx.param("id"), "space");
+        const json patch = read_json_body(ctx.request);
+        Space sp = s.spaces.update_space(w, id, patch, if_match_version(ctx.request));
         return space_response(200, sp, ctx, w);
     });
     router.add("POST", spaces + "/{id}/transitions", "transitionSpace", Access::staff, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         Space cur = require_space(s.store, w, ctx.param("id"));
         json body = read_json_body(ctx.request);
         FieldErrors errors;
@@ -326,12 +310,11 @@ void add_api_v1_routes(Router& router, Services& s) {
         auto to = r.enumeration<SpaceStatus>("to", true);
         auto reason = r.string("reason", true, 2000);
         errors.throw_if_any("invalid transition");
-        Space sp = s.store.transition_space(w.id, cur.id, *to, *reason,
-                                            if_match_version(ctx.request));
+        Space sp = s.spaces.transition_space(w, cur.id, *to, *reason, if_match_version(ctx.request));
         return space_response(200, sp, ctx, w);
     });
     router.add("GET", spaces + "/{id}/history", "getSpaceHistory", Access::anyone, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         Space sp = require_space(s.store, w, ctx.param("id"));
         json items = json::array();
         for (const auto& c : s.store.space_history(w.id, sp.id)) items.push_back(to_json(c));
@@ -340,7 +323,7 @@ void add_api_v1_routes(Router& router, Services& s) {
 
     // -- exports (the same filters as the list, every match)
     router.add("GET", spaces + ".geojson", "exportSpacesGeoJson", Access::anyone, cached(s, [&s](Context& ctx) {
-                   Workspace w = require_workspace(s.store, ctx.param("workspace"));
+                   Workspace w = workspace_of(s, ctx);
                    SpaceQuery q = space_query(s, ctx.request, w.id, false);
                    q.search_internal = sees_internal(ctx, w.id);
                    std::string out;
@@ -351,7 +334,7 @@ void add_api_v1_routes(Router& router, Services& s) {
                    return r;
                }));
     router.add("GET", spaces + ".csv", "exportSpacesCsv", Access::anyone, cached(s, [&s](Context& ctx) {
-                   Workspace w = require_workspace(s.store, ctx.param("workspace"));
+                   Workspace w = workspace_of(s, ctx);
                    SpaceQuery q = space_query(s, ctx.request, w.id, false);
                    q.search_internal = sees_internal(ctx, w.id);
                    std::string out;
@@ -364,7 +347,7 @@ void add_api_v1_routes(Router& router, Services& s) {
 
     // -- imports: the file is the raw request body
     router.add("POST", "/api/v1/workspaces/{workspace}/imports", "importSpaces", Access::staff, [&s](Context& ctx) {
-        Workspace w = require_workspace(s.store, ctx.param("workspace"));
+        Workspace w = workspace_of(s, ctx);
         QueryParams params(ctx.request.query);
         FieldErrors errors;
         importers::ImportOptions opt;

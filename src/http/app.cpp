@@ -36,9 +36,11 @@ App::App(Store& store, AppOptions options)
                                                       [this] { m_outbox->wake(); })),
       m_report_decisions(
           std::make_unique<services::ReportService>(m_store, [this] { m_outbox->wake(); })),
+      m_spaces(std::make_unique<services::SpaceService>(m_store)),
       m_services(std::make_unique<Services>(Services{m_store, m_options, *m_cache, *m_jobs,
                                                      *m_accounts, *m_outbox, *m_reports,
-                                                     *m_calls, *m_report_decisions})) {
+                                                     *m_calls, *m_report_decisions,
+                                                     *m_spaces})) {
     if (m_options.upload_dir.empty()) {
         m_options.upload_dir = std::filesystem::temp_directory_path() /
                                ("impetus-uploads-" + std::to_string(::getpid()));

@@ -59,6 +59,7 @@ struct Services;
 namespace impetus::services {
 class CallService;
 class ReportService;
+class SpaceService;
 } // namespace impetus::services
 namespace impetus::http {
 
@@ -111,6 +112,7 @@ private:
     std::unique_ptr<ReportLimiter> m_reports;
     std::unique_ptr<services::CallService> m_calls;
     std::unique_ptr<services::ReportService> m_report_decisions;
+    std::unique_ptr<services::SpaceService> m_spaces;
     std::unique_ptr<Services> m_services; // handlers keep references to it
     Router m_router;
 };

@@ -11,6 +11,7 @@
 #include "http/outbox.hpp"
 #include "services/calls.hpp"
 #include "services/reports.hpp"
+#include "services/spaces.hpp"
 
 #include <chrono>
 #include <deque>
@@ -49,6 +50,7 @@ struct Services {
     ReportLimiter& reports;
     services::CallService& calls;
     services::ReportService& report_decisions;
+    services::SpaceService& spaces;
 };
 
 void add_api_v1_routes(Router& router, Services& s);

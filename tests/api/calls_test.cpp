@@ -444,22 +444,22 @@ TEST_F(CallsApi, TheMatchingAllocatesExplainsAndIsPublishedWithMails) {
     EXPECT_EQ(store_now["decision"]["explanation"]["reason"], "ineligible");
 
     // The mails wait in the outbox: a receipt per submission, one per evaluator, and a
-    // decision per application.
+    // decision per application, in the workspace's language (Lille speaks French first).
     const auto mail = server.store().pending_mail(100);
     auto mails = [&](const std::string& subject) {
         return std::count_if(mail.begin(), mail.end(), [&](const OutgoingMail& m) {
             return m.subject.rfind(subject, 0) == 0;
         });
     };
-    EXPECT_EQ(mails("Application received"), 3);
-    EXPECT_EQ(mails("Applications to evaluate"), 2);
-    EXPECT_EQ(mails("Decision on your application"), 3);
+    EXPECT_EQ(mails("Candidature reçue : "), 3);
+    EXPECT_EQ(mails("Candidatures à évaluer : Meanwhile spaces 2027"), 2);
+    EXPECT_EQ(mails("Décision sur votre candidature : "), 3);
     // Their links lead to the pages at the server's public URL.
     std::size_t linked = 0;
     for (const auto& m : mail) {
         if (m.subject.rfind("Confirm your e-mail address", 0) == 0) continue; // the sign-ups
         ++linked;
-        const std::string page = m.subject.rfind("Applications to evaluate", 0) == 0
+        const std::string page = m.subject.rfind("Candidatures à évaluer", 0) == 0
                                      ? "http://impetus.test/w/lille/calls/" + std::to_string(call) +
                                            "/evaluate"
                                      : "http://impetus.test/w/lille/applications/";
@@ -635,7 +635,7 @@ TEST_F(CallMailsWithoutPublicUrl, CarryNoLinkRatherThanABarePath) {
         EXPECT_EQ(m.text.find("/w/"), std::string::npos) << m.subject << ":\n" << m.text;
         EXPECT_EQ(m.text.find("http"), std::string::npos) << m.subject << ":\n" << m.text;
     }
-    EXPECT_NE(mails[2].text.find("on the application's page."), std::string::npos) << mails[2].text;
+    EXPECT_NE(mails[2].text.find("sur la page de la candidature."), std::string::npos) << mails[2].text;
 }
 
 } // namespace

@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "services/calls.hpp"
 #include "services/reports.hpp"
+#include "services/spaces.hpp"
 #include "support/errors.hpp"
 #include "support/raw_sqlite.hpp"
 #include "support/store_fixture.hpp"
@@ -250,6 +251,113 @@ TEST_F(Workflows, AcceptingCreatesTheSpaceWithTheMailOrNeither) {
         reports.accept(ws, r.id, make_fields("Reported shop"), SpaceStatus::reported, "seen");
     EXPECT_EQ(store->report(ws.id, r.id)->space_id, sp.id);
     EXPECT_EQ(store->pending_mail(10).size(), 1u);
+}
+
+TEST_F(Workflows, AnOpenCallKeepsItsPublishedRulesAndAStaleVersionIsAPrecondition) {
+    const Call c = open_call();
+    // A clarified description and a later deadline are allowed, under the current version.
+    const Call clarified = calls.update_call(
+        ws, c.id, {{"description", "Now with opening hours"}, {"closes_at", "2099-02-01T00:00:00Z"}},
+        {}, c.version);
+    EXPECT_EQ(clarified.description, "Now with opening hours");
+    // The version read before that change is stale.
+    EXPECT_EQ(catch_error([&] {
+                  calls.update_call(ws, c.id, {{"description", "x"}}, {}, c.version);
+              }).kind(),
+              ErrorKind::precondition);
+    // The rules stay as published, and the deadline only moves later.
+    EXPECT_EQ(catch_error([&] { calls.update_call(ws, c.id, {{"title", "Renamed"}}, {}, {}); }).kind(),
+              ErrorKind::conflict);
+    EXPECT_EQ(catch_error([&] {
+                  calls.update_call(ws, c.id, {{"closes_at", "2098-01-01T00:00:00Z"}}, {}, {});
+              }).kind(),
+              ErrorKind::conflict);
+    EXPECT_EQ(store->call(ws.id, c.id)->description, "Now with opening hours");
+}
+
+TEST_F(Workflows, ApplicantsChangeDraftsOnlyWhileTheCallTakesApplications) {
+    const User ana = verified_user("ana@example.org");
+    const Call c = open_call();
+    Application a = draft(c, ana);
+    a = calls.update_application(ws, a.id, {{"title", "Renamed"}}, a.version);
+    EXPECT_EQ(a.fields.title, "Renamed");
+    EXPECT_EQ(catch_error([&] {
+                  calls.add_attachment(ws, a.id, "plan", "plan.txt", "just text");
+              }).kind(),
+              ErrorKind::unsupported_media);
+    const Attachment pdf = calls.add_attachment(ws, a.id, "plan", "plan.pdf", "%PDF-1.7 ...");
+    EXPECT_EQ(pdf.content_type, "application/pdf");
+    calls.submit_application(ws, a.id, ana);
+    EXPECT_EQ(catch_error([&] { calls.update_application(ws, a.id, {{"title", "Late"}}, {}); }).kind(),
+              ErrorKind::conflict);
+    EXPECT_EQ(catch_error([&] { calls.remove_attachment(ws, a.id, pdf.id); }).kind(),
+              ErrorKind::conflict);
+    calls.transition(ws, c.id, CallState::closed);
+    EXPECT_EQ(catch_error([&] { calls.withdraw_application(ws, a.id); }).kind(),
+              ErrorKind::conflict);
+}
+
+TEST_F(Workflows, OfficersJudgeAfterTheDeadlineAndTheJuryScoresInEvaluation) {
+    const User ana = verified_user("ana@example.org");
+    const User juror = verified_user("juror@example.org");
+    const Call c = open_call({juror.id});
+    Application a = draft(c, ana);
+    calls.submit_application(ws, a.id, ana);
+    // Not before the deadline.
+    EXPECT_EQ(catch_error([&] {
+                  calls.set_eligibility(ws, a.id, {EligibilityStatus::ineligible, {"late"}, "", true},
+                                        {});
+              }).kind(),
+              ErrorKind::conflict);
+    calls.transition(ws, c.id, CallState::closed);
+    a = calls.set_eligibility(ws, a.id, {EligibilityStatus::ineligible, {"late"}, "", false}, {});
+    EXPECT_TRUE(a.eligibility.by_officer);
+    calls.transition(ws, c.id, CallState::evaluating);
+    EXPECT_EQ(catch_error([&] { calls.set_shortlisted(ws, a.id, true); }).kind(),
+              ErrorKind::conflict); // ineligible
+    a = calls.set_eligibility(ws, a.id, {EligibilityStatus::eligible, {"late"}, "", false}, {});
+    EXPECT_TRUE(a.eligibility.reasons.empty());
+    EXPECT_TRUE(calls.set_shortlisted(ws, a.id, true).shortlisted);
+
+    Evaluation sheet;
+    sheet.evaluator_id = juror.id;
+    EXPECT_EQ(catch_error([&] { calls.save_evaluation(ws, a.id, sheet, true); }).kind(),
+              ErrorKind::invalid_input); // the criterion is not scored
+    sheet.scores["quality"] = {8.0, "Strong"};
+    const Evaluation saved = calls.save_evaluation(ws, a.id, sheet, true);
+    EXPECT_FALSE(saved.submitted_at.empty());
+
+    // Adjustments name applications of this call and spaces it offers.
+    EXPECT_EQ(catch_error([&] {
+                  calls.set_adjustments(ws, c.id, {{a.id, 999, true}}, {});
+              }).kind(),
+              ErrorKind::invalid_input);
+    const Call adjusted =
+        calls.set_adjustments(ws, c.id, {{a.id, c.spaces.front().space_id, true}}, {});
+    EXPECT_EQ(adjusted.adjustments.size(), 1u);
+}
+
+TEST_F(Workflows, SpacesChangeWithinTheWorkspacesGeometryLimitsAndUnderTheirVersion) {
+    services::SpaceService spaces(*store);
+    Workspace small = ws;
+    small.geometry_limits.max_vertices = 4;
+    EXPECT_EQ(catch_error([&] {
+                  spaces.create_space(small, make_fields("Too detailed", square(3.06, 50.63, 0.001)),
+                                      SpaceStatus::reported, "test");
+              }).kind(),
+              ErrorKind::invalid_input);
+    const Space sp = spaces.create_space(ws, make_fields("Former bakery"), SpaceStatus::reported,
+                                         "test");
+    const Space renamed = spaces.update_space(ws, sp.id, {{"name", "Old bakery"}}, sp.version);
+    EXPECT_EQ(renamed.fields.name, "Old bakery");
+    EXPECT_EQ(catch_error([&] { spaces.update_space(ws, sp.id, {{"name", "x"}}, sp.version); }).kind(),
+              ErrorKind::precondition);
+    EXPECT_EQ(catch_error([&] { spaces.update_space(ws, sp.id, {{"status", "available"}}, {}); }).kind(),
+              ErrorKind::invalid_input);
+    EXPECT_EQ(spaces.transition_space(ws, sp.id, SpaceStatus::verified, "seen", {}).status,
+              SpaceStatus::verified);
+    EXPECT_EQ(catch_error([&] { spaces.transition_space(ws, 999, SpaceStatus::verified, "x", {}); }).kind(),
+              ErrorKind::not_found);
 }
 
 } // namespace
