@@ -49,7 +49,11 @@ std::optional<std::string> read_file(const fs::path& p) {
 Handler static_files_handler(Services& s) {
     return [&s](Context& ctx) -> Response {
         const auto& req = ctx.request;
-        const bool api = req.path.rfind("/api/", 0) == 0 || req.path.rfind("/ogc/", 0) == 0;
+        // The API's paths never fall back to the interface, however they are spelt
+        // (/%61pi/... decodes to /api/...).
+        const std::string decoded = url_decode(req.path, false);
+        const bool api = decoded.rfind("/api/", 0) == 0 || decoded.rfind("/ogc/", 0) == 0 ||
+                         decoded == "/api" || decoded == "/ogc";
         const fs::path root = s.options.web_root;
         const bool have_ui = !root.empty() && fs::exists(root / "index.html");
         if (api || req.method != "GET" && req.method != "HEAD") {
@@ -59,7 +63,7 @@ Handler static_files_handler(Services& s) {
             if (req.path == "/") return Response::redirect(302, "/ogc");
             return problem(404, "", "no resource at " + req.path, req.path);
         }
-        std::string rel = url_decode(req.path, false);
+        const std::string& rel = decoded;
         if (rel.find("..") != std::string::npos || rel.find('\0') != std::string::npos) {
             return problem(404, "", "no resource at " + req.path, req.path);
         }

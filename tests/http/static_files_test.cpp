@@ -57,7 +57,9 @@ TEST_F(StaticFiles, NoPathLeavesTheWebRoot) {
 
 TEST_F(StaticFiles, ApiAndOgcPathsNeverFallBackToTheInterface) {
     for (const std::string target : {"/api/v1/nothing", "/api/nothing.html", "/api/",
-                                     "/ogc/nothing", "/ogc/collections/none/nothing"}) {
+                                     "/ogc/nothing", "/ogc/collections/none/nothing",
+                                     // the same paths spelt with percent-encoding
+                                     "/%61pi/v1/nothing", "/o%67c/nothing", "/api"}) {
         SCOPED_TRACE(target);
         const auto r = get(target);
         EXPECT_EQ(r.status, 404);
