@@ -7,7 +7,7 @@
 #include "core/error.hpp"
 #include "core/records_json.hpp"
 #include "discovery/discovery.hpp"
-#include "http/jobs.hpp"
+#include "services/jobs.hpp"
 #include "http/query_params.hpp"
 #include "http/routes.hpp"
 
@@ -194,7 +194,7 @@ void add_job_routes(Router& router, Services& s) {
         Workspace w = workspace_of(s, ctx);
         QueryParams params(req.query);
         FieldErrors errors;
-        DiscoveryJobRequest job;
+        services::DiscoveryJobRequest job;
         const std::string mime = media_type(req);
         if (mime == "application/json") {
             reject_unused(params, errors);

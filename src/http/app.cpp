@@ -3,7 +3,7 @@
 #include "core/error.hpp"
 #include "core/json_text.hpp"
 #include "auth/secrets.hpp"
-#include "http/jobs.hpp"
+#include "services/jobs.hpp"
 #include "http/outbox.hpp"
 #include "store/actor.hpp"
 #include "http/problem.hpp"
@@ -23,7 +23,7 @@ App::App(Store& store, AppOptions options)
       m_cache(std::make_unique<ResponseCache>(m_options.cache_bytes)),
       // Jobs a stopped server left behind will never finish: say so before new ones start.
       m_jobs((m_store.fail_interrupted_jobs(),
-              std::make_unique<JobRunner>(m_store, m_options.discovery_weights,
+              std::make_unique<services::JobRunner>(m_store, m_options.discovery_weights,
                                           m_options.job_started))),
       m_accounts(std::make_unique<auth::AccountService>(m_store, m_options.auth)),
       m_outbox(std::make_unique<OutboxSender>(

@@ -51,7 +51,6 @@ struct AppOptions {
 };
 
 class ResponseCache;
-class JobRunner;
 class OutboxSender;
 class ReportLimiter;
 struct Services;
@@ -60,6 +59,7 @@ namespace impetus::services {
 class CallService;
 class ReportService;
 class SpaceService;
+class JobRunner;
 } // namespace impetus::services
 namespace impetus::http {
 
@@ -106,7 +106,7 @@ private:
     Store& m_store;
     AppOptions m_options;
     std::unique_ptr<ResponseCache> m_cache;
-    std::unique_ptr<JobRunner> m_jobs;
+    std::unique_ptr<services::JobRunner> m_jobs;
     std::unique_ptr<auth::AccountService> m_accounts;
     std::unique_ptr<OutboxSender> m_outbox;
     std::unique_ptr<ReportLimiter> m_reports;

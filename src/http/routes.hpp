@@ -6,7 +6,7 @@
 #include "core/model.hpp"
 #include "core/rate_limiter.hpp"
 #include "http/app.hpp"
-#include "http/jobs.hpp"
+#include "services/jobs.hpp"
 #include "auth/secrets.hpp"
 #include "http/outbox.hpp"
 #include "services/calls.hpp"
@@ -44,7 +44,7 @@ struct Services {
     Store& store;
     const AppOptions& options;
     ResponseCache& cache;
-    JobRunner& jobs;
+    services::JobRunner& jobs;
     auth::AccountService& accounts;
     OutboxSender& outbox;
     ReportLimiter& reports;

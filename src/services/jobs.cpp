@@ -1,4 +1,4 @@
-#include "http/jobs.hpp"
+#include "services/jobs.hpp"
 
 #include "core/error.hpp"
 #include "discovery/discovery.hpp"
@@ -8,7 +8,7 @@
 
 #include <chrono>
 
-namespace impetus::http {
+namespace impetus::services {
 
 using nlohmann::json;
 
@@ -160,4 +160,4 @@ void JobRunner::run_discovery(const Pending& p) {
     }
 }
 
-} // namespace impetus::http
+} // namespace impetus::services

@@ -1,6 +1,6 @@
 #pragma once
 
-// Background jobs of the web application: discovery scans of OpenStreetMap extracts, run one
+// Background jobs: discovery scans of OpenStreetMap extracts, run one
 // at a time on a worker thread of their own so that requests never wait for them. Each job is
 // a row in the store (Store::create_job ...), which holds its progress and outcome: any server
 // thread answers "how far is it" from the store, and a job interrupted by a stop is marked
@@ -18,7 +18,7 @@
 #include <string>
 #include <thread>
 
-namespace impetus::http {
+namespace impetus::services {
 
 struct DiscoveryJobRequest {
     std::filesystem::path file;  // the extract to read
@@ -67,4 +67,4 @@ private:
     std::thread m_worker; // last: started once everything above exists
 };
 
-} // namespace impetus::http
+} // namespace impetus::services
