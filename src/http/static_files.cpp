@@ -56,7 +56,7 @@ Handler static_files_handler(Services& s) {
                          decoded == "/api" || decoded == "/ogc";
         const fs::path root = s.options.web_root;
         const bool have_ui = !root.empty() && fs::exists(root / "index.html");
-        if (api || req.method != "GET" && req.method != "HEAD") {
+        if (api || (req.method != "GET" && req.method != "HEAD")) {
             return problem(404, "", "no resource at " + req.path, req.path);
         }
         if (!have_ui) {
