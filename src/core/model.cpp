@@ -113,4 +113,12 @@ std::optional<std::string> parent_problem(
     }
 }
 
+void require_version(std::int64_t stored, std::optional<std::int64_t> expected,
+                     const std::string& what) {
+    if (!expected || *expected == stored) return;
+    throw Error(ErrorKind::precondition,
+                what + " has changed since version " + std::to_string(*expected) + " was read",
+                "read it again and repeat the change");
+}
+
 } // namespace impetus

@@ -306,4 +306,10 @@ template <> struct EnumNames<SpaceStatus> {
     }};
 };
 
+// Optimistic locking, one convention for every record: a write made under a version read
+// earlier (HTTP If-Match) fails with Error(precondition) when the record has changed since
+// (`what` names it: "space 12", "the call"). Without an expected version it passes.
+void require_version(std::int64_t stored, std::optional<std::int64_t> expected,
+                     const std::string& what);
+
 } // namespace impetus

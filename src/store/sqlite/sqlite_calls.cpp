@@ -115,16 +115,6 @@ json application_audit(const Application& a) {
     return j;
 }
 
-// One optimistic-locking convention for every record: a stale version is a failed
-// precondition (HTTP 412), as for spaces.
-void check_version(std::int64_t stored, std::int64_t given, const std::string& what) {
-    if (stored != given) {
-        throw Error(ErrorKind::precondition,
-                    what + " changed since version " + std::to_string(given) + " was read",
-                    "read it again and repeat the change");
-    }
-}
-
 Evaluation read_evaluation_row(const Statement& st) {
     Evaluation e;
     e.application_id = st.int64(0);
@@ -162,7 +152,7 @@ Call SqliteStore::create_call(Id workspace_id, const Call& in) {
 Call SqliteStore::update_call(Id workspace_id, const Call& in) {
     return write([&](Connection& c) {
         const Call before = require_call(c, workspace_id, in.id);
-        check_version(before.version, in.version, "the call");
+        require_version(before.version, in.version, "the call");
         auto st = c.prepare("UPDATE call SET doc = ?, adjustments = ?, version = version + 1, "
                             "updated_at = ? WHERE id = ?");
         st.bind(1, writable_json(in).dump()).bind(2, adjustments_json(in.adjustments).dump());
@@ -292,7 +282,7 @@ Application SqliteStore::create_application(const Application& in) {
 Application SqliteStore::update_application(const Application& in) {
     return write([&](Connection& c) {
         const Application before = require_application(c, in.workspace_id, in.id);
-        check_version(before.version, in.version, "the application");
+        require_version(before.version, in.version, "the application");
         auto st = c.prepare("UPDATE application SET doc = ?, status = ?, submitted_at = ?, "
                             "eligibility = ?, shortlisted = ?, version = version + 1, "
                             "updated_at = ? WHERE id = ?");

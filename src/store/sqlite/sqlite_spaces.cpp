@@ -31,12 +31,7 @@ Space SqliteStore::update_space(Id workspace_id, Id id, const SpaceFields& f,
                                 std::optional<std::int64_t> expected_version) {
     return write([&](Connection& c) {
         Space cur = must_load_space(c, workspace_id, id);
-        if (expected_version && *expected_version != cur.version) {
-            throw Error(ErrorKind::precondition,
-                        "space " + std::to_string(id) + " has changed since version " +
-                            std::to_string(*expected_version),
-                        "fetch it again and reapply your change");
-        }
+        require_version(cur.version, expected_version, "space " + std::to_string(id));
         check_references(c, workspace_id, id, f);
         if (cur.fields == f) {
             return cur;
@@ -58,12 +53,7 @@ Space SqliteStore::transition_space(Id workspace_id, Id id, SpaceStatus to,
                                     std::optional<std::int64_t> expected_version) {
     return write([&](Connection& c) {
         Space cur = must_load_space(c, workspace_id, id);
-        if (expected_version && *expected_version != cur.version) {
-            throw Error(ErrorKind::precondition,
-                        "space " + std::to_string(id) + " has changed since version " +
-                            std::to_string(*expected_version),
-                        "fetch it again and retry");
-        }
+        require_version(cur.version, expected_version, "space " + std::to_string(id));
         check_transition(cur.status, to);
         auto now = now_utc();
         auto st = c.prepare("UPDATE space SET status = ?, version = version + 1, updated_at = ? "
